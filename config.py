@@ -1,0 +1,149 @@
+"""Configuration classes per environment: the only module that reads os.environ."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET = "dev-insecure-secret-change-me-before-deploying"
+
+load_dotenv(BASE_DIR / ".env")
+
+
+def env(name, default=None):
+    """Return an environment variable, treating an empty value as unset."""
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def env_bool(name, default=False):
+    return str(env(name, default)).lower() in ("1", "true", "yes", "on")
+
+
+def database_url():
+    """Return DATABASE_URL with the psycopg 3 driver, or None."""
+    url = env("DATABASE_URL")
+    if url and url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def redis_url():
+    """Return REDIS_URL, or the seed's CHANNEL_LAYER_TYPE=redis + REDIS_HOST/REDIS_PORT, or None."""
+    if env("REDIS_URL"):
+        return env("REDIS_URL")
+    if env("CHANNEL_LAYER_TYPE") == "redis":
+        return f"redis://{env('REDIS_HOST', 'localhost')}:{env('REDIS_PORT', '6379')}/0"
+    return None
+
+
+class Config:
+    ENVIRONMENT = "development"
+    TESTING = False
+    SECRET_KEY = env("SECRET_KEY", DEV_SECRET)
+    JWT_SECRET_KEY = env("JWT_SECRET_KEY", env("SECRET_KEY", DEV_SECRET))
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=int(env("ACCESS_TOKEN_MINUTES", 15)))
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=int(env("REFRESH_TOKEN_DAYS", 7)))
+    JWT_TOKEN_LOCATION = ["headers", "query_string"]
+    JWT_QUERY_STRING_NAME = "token"
+    SQLALCHEMY_DATABASE_URI = database_url() or "sqlite:///pulseguard.db"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = redis_url()
+    EVENTS_CHANNEL = env("EVENTS_CHANNEL", "pulseguard-events")
+    REGISTRATION_ENABLED = env_bool("REGISTRATION_ENABLED", False)
+    PASSWORD_MIN_LENGTH = int(env("PASSWORD_MIN_LENGTH", 8))
+    LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
+    LOG_DIR = env("LOG_DIR", str(BASE_DIR / "logs"))
+    RESULT_RETENTION_DAYS = int(env("RESULT_RETENTION_DAYS", 30))
+    CHECK_BATCH_SIZE = int(env("CHECK_BATCH_SIZE", 100))
+    CHECK_POOL_SIZE = int(env("CHECK_POOL_SIZE", 100))
+    SSE_HEARTBEAT_S = float(env("SSE_HEARTBEAT_S", 15))
+    METRICS_TOKEN = env("METRICS_TOKEN")
+    PUBLIC_URL = env("PUBLIC_URL", "http://localhost:5000")
+    # Notifications.
+    SMTP_HOST = env("SMTP_HOST", "localhost")
+    SMTP_PORT = int(env("SMTP_PORT", 25))
+    SMTP_USERNAME = env("SMTP_USERNAME")
+    SMTP_PASSWORD = env("SMTP_PASSWORD")
+    SMTP_SECURITY = env("SMTP_SECURITY", "none")  # none | starttls | ssl
+    SMTP_FROM = env("SMTP_FROM", "pulseguard@localhost")
+    WEBHOOK_SECRET = env("WEBHOOK_SECRET")
+    WEBHOOK_TIMEOUT_S = float(env("WEBHOOK_TIMEOUT_S", 5))
+    TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
+    TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
+    TWILIO_API_BASE = env("TWILIO_API_BASE", "https://api.twilio.com")
+    # flask-smorest and the OpenAPI document.
+    API_TITLE = "PulseGuard"
+    API_VERSION = "1.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/static/"
+    API_SPEC_OPTIONS = {
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            }
+        },
+        "security": [{"bearerAuth": []}],
+        "info": {"description": "Server health monitoring: REST, SSE and WebSocket API."},
+    }
+
+    def validate(self):
+        """Raise when a setting is unsafe for this environment."""
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    ENVIRONMENT = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = env("TEST_DATABASE_URL", "sqlite://")
+    REDIS_URL = env("TEST_REDIS_URL")
+    LOG_DIR = None
+    SSE_HEARTBEAT_S = float(env("SSE_HEARTBEAT_S", 1))
+
+
+class StagingConfig(Config):
+    ENVIRONMENT = "staging"
+
+
+class ProductionConfig(Config):
+    ENVIRONMENT = "production"
+
+    def validate(self):
+        problems = []
+        if self.SECRET_KEY == DEV_SECRET:
+            problems.append("SECRET_KEY must be set")
+        if self.JWT_SECRET_KEY == DEV_SECRET:
+            problems.append("JWT_SECRET_KEY must be set")
+        if not database_url():
+            problems.append("DATABASE_URL must be set")
+        if problems:
+            raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "staging": StagingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name=None):
+    """Return the Config instance for ENVIRONMENT (development by default)."""
+    name = (name or env("ENVIRONMENT", "development")).lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"Unknown ENVIRONMENT {name!r}: use one of {', '.join(CONFIGS)}")
+    config = CONFIGS[name]()
+    config.validate()
+    return config

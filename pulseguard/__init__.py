@@ -1,0 +1,41 @@
+"""PulseGuard: a self-hosted server health monitor."""
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import config_for
+from pulseguard import api, cli, errors, health, logs
+from pulseguard.extensions import db, jwt, migrate, sock
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """Enforce foreign keys (and so cascades) on SQLite, and let readers run beside a writer."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def create_app(config=None):
+    """Create a PulseGuard application."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config or config_for())
+    app.url_map.strict_slashes = False
+    app.json.sort_keys = False
+    logs.init_app(app)
+    import pulseguard.models  # noqa: F401 - register the tables with SQLAlchemy and Alembic
+    import pulseguard.security  # noqa: F401 - register the JWT callbacks
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    jwt.init_app(app)
+    sock.init_app(app)
+    api.init_app(app)
+    errors.init_app(app)  # after the Api, so that the one error shape wins
+    app.register_blueprint(health.bp)
+    cli.init_app(app)
+    return app

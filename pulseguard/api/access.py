@@ -1,0 +1,55 @@
+"""Who may see what: the one "visible to this user" filter, and the admin rule."""
+
+from functools import wraps
+
+from flask_smorest import abort
+from sqlalchemy import select
+
+from pulseguard.extensions import db
+from pulseguard.models import Server
+from pulseguard.security import current_user
+
+
+def visible(stmt, user=None):
+    """Restrict a select that involves Server to the servers the user may see."""
+    user = user or current_user()
+    return stmt if user.is_admin else stmt.where(Server.owner_id == user.id)
+
+
+def visible_servers(user=None):
+    """Return a select of the servers the user may see."""
+    return visible(select(Server), user)
+
+
+def visible_server_ids(ids, user=None):
+    """Return those of the given server ids that the user may see."""
+    return set(db.session.scalars(visible(select(Server.id).where(Server.id.in_(ids)), user)))
+
+
+def get_own_server(server_id):
+    """Return the caller's server, or 404 (never 403: ids are not leaked)."""
+    server = db.session.scalar(visible_servers().where(Server.id == server_id))
+    if server is None:
+        abort(404, message=f"Server {server_id} not found.")
+    return server
+
+
+def get_visible(model, object_id, label):
+    """Return a row hanging off a server the caller may see, or 404."""
+    stmt = select(model).join(Server, Server.id == model.server_id).where(model.id == object_id)
+    row = db.session.scalar(visible(stmt))
+    if row is None:
+        abort(404, message=f"{label} {object_id} not found.")
+    return row
+
+
+def admin_required(view):
+    """Let only admins through; others get 403."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user().is_admin:
+            abort(403, message="Only administrators may do this.")
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,7 @@
+"""Sign-in, tokens, registration and the current user."""
+
+from flask_smorest import Blueprint
+
+blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="JWT authentication")
+
+from pulseguard.api.auth import routes  # noqa: E402,F401

@@ -1,0 +1,41 @@
+"""NotificationConfig schemas and per-channel recipient validation."""
+
+import re
+
+from marshmallow import Schema, fields, validate
+
+from pulseguard.api.fields import Choice, IdList
+from pulseguard.models import Channel
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+
+RECIPIENT_RULES = {
+    Channel.EMAIL: (EMAIL, "Must be an email address, like ops@example.com."),
+    Channel.WEBHOOK: (URL, "Must be an http(s) URL, like https://hooks.example.com/pulse."),
+    Channel.SMS: (E164, "Must be an E.164 phone number, like +15551234567."),
+}
+
+
+def recipient_error(notification_type, recipient):
+    """Return why the recipient does not suit the channel, or None."""
+    pattern, message = RECIPIENT_RULES[notification_type]
+    return None if pattern.match(recipient or "") else message
+
+
+class NotificationConfigSchema(Schema):
+    id = fields.Int(dump_only=True)
+    server = fields.Int(attribute="server_id", required=True, validate=validate.Range(min=1))
+    notification_type = Choice(Channel, required=True)
+    recipient = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    enabled = fields.Bool(load_default=True)
+    notify_on_failure = fields.Bool(load_default=True)
+    notify_on_recovery = fields.Bool(load_default=True)
+    reminder_minutes = fields.Int(
+        allow_none=True, load_default=None, validate=validate.Range(min=1, max=10080)
+    )
+
+
+class NotificationConfigQuerySchema(Schema):
+    server_id = IdList()

@@ -1,0 +1,47 @@
+"""Routes of /api/ping-results/: GET only; other methods answer 405."""
+
+from flask.views import MethodView
+from flask_jwt_extended import jwt_required
+from sqlalchemy import select
+
+from pulseguard.api.access import get_visible, visible
+from pulseguard.api.pagination import PAGE_OPTIONS, paginate
+from pulseguard.api.ping_results import blp
+from pulseguard.api.ping_results.schemas import PingResultQuerySchema, PingResultSchema
+from pulseguard.models import PingResult, Server
+
+
+def filtered(args):
+    stmt = select(PingResult).join(Server, Server.id == PingResult.server_id)
+    if "server_id" in args:
+        stmt = stmt.where(PingResult.server_id.in_(args["server_id"]))
+    if "status" in args:
+        stmt = stmt.where(PingResult.status == args["status"])
+    if "since" in args:
+        stmt = stmt.where(PingResult.checked_at >= args["since"])
+    if "until" in args:
+        stmt = stmt.where(PingResult.checked_at <= args["until"])
+    return visible(stmt).order_by(PingResult.checked_at.desc(), PingResult.id.desc())
+
+
+@blp.route("/")
+class PingResults(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.arguments(PingResultQuerySchema, location="query")
+    @blp.response(200, PingResultSchema(many=True))
+    @blp.paginate(**PAGE_OPTIONS)
+    def get(self, args, pagination_parameters):
+        """List check results, newest first. Filters: server_id=1,2, status, since, until."""
+        return paginate(filtered(args), pagination_parameters)
+
+
+@blp.route("/<int:result_id>/")
+class PingResultById(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, PingResultSchema)
+    @blp.alt_response(404, description="No such result (or not yours)")
+    def get(self, result_id):
+        """Return one check result."""
+        return get_visible(PingResult, result_id, "Ping result")

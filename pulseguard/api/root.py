@@ -1,0 +1,31 @@
+"""The API index: the resources and their URLs."""
+
+from flask import Blueprint, jsonify, url_for
+
+bp = Blueprint("root", __name__)
+
+RESOURCES = {
+    "servers": "servers.Servers",
+    "ping-results": "ping_results.PingResults",
+    "server-status": "server_status.ServerStatuses",
+    "notification-configs": "notification_configs.NotificationConfigs",
+    "checks": "checks.run_checks",
+    "users": "users.Users",
+    "auth-token": "auth.token",
+    "auth-me": "auth.me",
+}
+
+
+@bp.get("/api/")
+def index():
+    """Return the index of resources (public)."""
+    urls = {name: url_for(endpoint, _external=True) for name, endpoint in RESOURCES.items()}
+    urls["events"] = url_for("root.index", _external=True) + "events/status/"
+    urls["websocket"] = (
+        url_for("root.index", _external=True)
+        .replace("http", "ws", 1)
+        .replace("/api/", "/ws/status/")
+    )
+    urls["docs"] = url_for("api-docs.openapi_swagger_ui", _external=True)
+    urls["openapi"] = url_for("api-docs.openapi_json", _external=True)
+    return jsonify(urls)

@@ -1,0 +1,30 @@
+"""ServerStatus schemas."""
+
+from marshmallow import Schema, fields
+
+from pulseguard.api.fields import Choice, IdList, Timestamp
+from pulseguard.models import Health
+from pulseguard.monitoring.uptime import WINDOWS
+
+
+class ServerStatusSchema(Schema):
+    id = fields.Int(dump_only=True)
+    server = fields.Int(attribute="server_id", dump_only=True)
+    status = fields.Str(dump_only=True)
+    uptime_percentage = fields.Float(dump_only=True, allow_none=True)
+    uptime = fields.Dict(keys=fields.Str(), values=fields.Float(allow_none=True), dump_only=True)
+    avg_response_time = fields.Float(dump_only=True, allow_none=True)
+    last_response_time = fields.Float(
+        attribute="last_response_time_ms", dump_only=True, allow_none=True
+    )
+    last_check = Timestamp(attribute="last_check_at", dump_only=True, allow_none=True)
+    consecutive_failures = fields.Int(dump_only=True)
+    message = fields.Str(dump_only=True)
+    changed_at = Timestamp(dump_only=True, allow_none=True)
+    updated_at = Timestamp(dump_only=True)
+
+
+class ServerStatusQuerySchema(Schema):
+    status = Choice(Health)
+    server_id = IdList()
+    window = Choice(WINDOWS, load_default="24h")

@@ -1,0 +1,7 @@
+"""CRUD of monitored servers."""
+
+from flask_smorest import Blueprint
+
+blp = Blueprint("servers", __name__, url_prefix="/api/servers", description="Monitored servers")
+
+from pulseguard.api.servers import routes  # noqa: E402,F401

@@ -1,0 +1,119 @@
+"""Routes of /api/servers/."""
+
+import json
+
+from flask.views import MethodView
+from flask_jwt_extended import jwt_required
+from flask_smorest import abort
+from sqlalchemy import String, cast
+from sqlalchemy.orm import selectinload
+
+from pulseguard.api.access import get_own_server, visible_servers
+from pulseguard.api.pagination import PAGE_OPTIONS, paginate
+from pulseguard.api.servers import blp
+from pulseguard.api.servers.schemas import ServerQuerySchema, ServerSchema
+from pulseguard.extensions import db
+from pulseguard.models import DEFAULT_PORTS, Server, ServerStatus
+from pulseguard.models.types import utcnow
+from pulseguard.security import current_user
+
+# Editing any of these changes what is checked, so the server is checked again at once.
+TARGET_FIELDS = {"protocol", "host", "port", "path", "method", "expected_status", "keyword"}
+
+
+def like_escape(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filtered(args):
+    stmt = visible_servers().options(selectinload(Server.notifications))
+    if "status" in args:
+        stmt = stmt.where(Server.status == args["status"])
+    if "protocol" in args:
+        stmt = stmt.where(Server.protocol == args["protocol"])
+    if "q" in args:
+        stmt = stmt.where(Server.name.ilike(f"%{like_escape(args['q'])}%", escape="\\"))
+    if "tag" in args:
+        # Tags are a JSON list; its text holds each tag JSON-quoted, on every database.
+        pattern = f"%{like_escape(json.dumps(args['tag']))}%"
+        stmt = stmt.where(cast(Server.tags, String).like(pattern, escape="\\"))
+    return stmt.order_by(Server.id)
+
+
+def apply(server, data):
+    """Set fields from validated data, keep the port sensible, and reschedule when needed."""
+    old_protocol, was_monitored = server.protocol, server.is_monitored
+    for key, value in data.items():
+        setattr(server, key, value)
+    if "port" not in data and server.port == DEFAULT_PORTS.get(old_protocol):
+        server.port = None
+    if server.port is None:
+        server.port = server.default_port()
+    if server.port is None:
+        abort(422, errors={"json": {"port": ["Required for tcp servers."]}})
+    if server.is_monitored and (not was_monitored or TARGET_FIELDS & data.keys()):
+        server.next_check_at = utcnow()
+    if not server.is_monitored:
+        server.next_check_at = None
+
+
+@blp.route("/")
+class Servers(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.arguments(ServerQuerySchema, location="query")
+    @blp.response(200, ServerSchema(many=True))
+    @blp.paginate(**PAGE_OPTIONS)
+    def get(self, args, pagination_parameters):
+        """List the servers you can see. Filters: status, tag, q (name contains), protocol."""
+        return paginate(filtered(args), pagination_parameters)
+
+    @blp.arguments(ServerSchema)
+    @blp.response(201, ServerSchema)
+    def post(self, data):
+        """Add a server to monitor; it is checked at once."""
+        server = Server(owner_id=current_user().id, current_status=ServerStatus())
+        apply(server, data)
+        if server.is_monitored:
+            server.next_check_at = utcnow()
+        db.session.add(server)
+        db.session.commit()
+        return server
+
+
+@blp.route("/<int:server_id>/")
+class ServerById(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, ServerSchema)
+    @blp.alt_response(404, description="No such server (or not yours)")
+    def get(self, server_id):
+        """Return a server."""
+        return get_own_server(server_id)
+
+    @blp.arguments(ServerSchema)
+    @blp.response(200, ServerSchema)
+    @blp.alt_response(404, description="No such server (or not yours)")
+    def put(self, data, server_id):
+        """Replace a server's settings (omitted fields take their defaults)."""
+        server = get_own_server(server_id)
+        apply(server, data)
+        db.session.commit()
+        return server
+
+    @blp.arguments(ServerSchema(partial=True))
+    @blp.response(200, ServerSchema)
+    @blp.alt_response(404, description="No such server (or not yours)")
+    def patch(self, data, server_id):
+        """Change some of a server's settings."""
+        server = get_own_server(server_id)
+        apply(server, data)
+        db.session.commit()
+        return server
+
+    @blp.response(204)
+    @blp.alt_response(404, description="No such server (or not yours)")
+    def delete(self, server_id):
+        """Stop monitoring a server and delete its history."""
+        db.session.delete(get_own_server(server_id))
+        db.session.commit()

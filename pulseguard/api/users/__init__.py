@@ -1,0 +1,7 @@
+"""Admin-only user management."""
+
+from flask_smorest import Blueprint
+
+blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users (admin only)")
+
+from pulseguard.api.users import routes  # noqa: E402,F401

@@ -1,0 +1,56 @@
+"""The one JSON error shape, {code, status, message, errors}, for every failure."""
+
+import logging
+from http import HTTPStatus
+
+from flask import jsonify
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from pulseguard.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def error_response(code, message=None, errors=None):
+    """Return a Flask response in the API's error shape."""
+    body = {"code": code, "status": HTTPStatus(code).phrase}
+    if message:
+        body["message"] = message
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = code
+    return response
+
+
+def handle_http_exception(error):
+    data = getattr(error, "data", None) or {}
+    errors = data.get("messages") or data.get("errors")
+    message = data.get("message")
+    if not message:
+        message = "Invalid input: see errors." if errors else error.description
+    response = error_response(error.code, message, errors)
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def handle_integrity_error(error):
+    db.session.rollback()
+    log.info("Integrity error: %s", error.orig)
+    return error_response(409, "Conflict with existing data.")
+
+
+def handle_unexpected(error):
+    db.session.rollback()
+    log.exception("Unhandled error")
+    return error_response(500, "Internal server error.")
+
+
+def init_app(app):
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(Exception, handle_unexpected)

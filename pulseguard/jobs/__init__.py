@@ -1,0 +1,1 @@
+"""Jobs: plain functions that take ids, safe to run twice, enqueued after commit."""

@@ -1,0 +1,72 @@
+"""A monitored server: what to check, how often, and who owns it."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pulseguard.extensions import db
+from pulseguard.models.types import UTCDateTime, utcnow
+
+
+class Protocol(StrEnum):
+    HTTP = "http"
+    HTTPS = "https"
+    TCP = "tcp"
+
+
+class MonitoringState(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    MAINTENANCE = "maintenance"
+
+
+DEFAULT_PORTS = {Protocol.HTTP: 80, Protocol.HTTPS: 443}
+
+
+class Server(db.Model):
+    __tablename__ = "servers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    protocol: Mapped[str] = mapped_column(String(10), default=Protocol.HTTPS)
+    host: Mapped[str] = mapped_column(String(255))
+    port: Mapped[int | None]
+    path: Mapped[str] = mapped_column(String(2000), default="/")
+    check_interval_s: Mapped[int] = mapped_column(default=60)
+    timeout_s: Mapped[float] = mapped_column(default=10.0)
+    status: Mapped[str] = mapped_column(String(20), default=MonitoringState.ACTIVE, index=True)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    method: Mapped[str] = mapped_column(String(10), default="GET")
+    expected_status: Mapped[str] = mapped_column(String(100), default="200-399")
+    keyword: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    verify_tls: Mapped[bool] = mapped_column(default=True)
+    follow_redirects: Mapped[bool] = mapped_column(default=True)
+    degraded_threshold_ms: Mapped[int | None]
+    failure_threshold: Mapped[int] = mapped_column(default=1)
+    # When the dispatcher should next check it; claimed by compare-and-set.
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    tls_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    owner = relationship("User", lazy="raise_on_sql")
+    current_status = relationship(
+        "ServerStatus", uselist=False, back_populates="server", cascade="all, delete-orphan"
+    )
+    notifications = relationship(
+        "NotificationConfig",
+        back_populates="server",
+        cascade="all, delete-orphan",
+        order_by="NotificationConfig.id",
+    )
+
+    @property
+    def is_monitored(self) -> bool:
+        return self.status == MonitoringState.ACTIVE
+
+    def default_port(self) -> int | None:
+        return DEFAULT_PORTS.get(self.protocol)

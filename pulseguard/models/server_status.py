@@ -1,0 +1,35 @@
+"""The current, aggregated status of one server: exactly one per server."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pulseguard.extensions import db
+from pulseguard.models.types import UTCDateTime, utcnow
+
+
+class Health(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    DEGRADED = "degraded"
+    UNKNOWN = "unknown"
+
+
+class ServerStatus(db.Model):
+    __tablename__ = "server_statuses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    server_id: Mapped[int] = mapped_column(
+        ForeignKey("servers.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default=Health.UNKNOWN, index=True)
+    last_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_response_time_ms: Mapped[float | None]
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str] = mapped_column(String(500), default="Not checked yet")
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    server = relationship("Server", back_populates="current_status")

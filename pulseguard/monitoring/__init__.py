@@ -1,0 +1,1 @@
+"""Turning check outcomes into recorded results, statuses, uptime and transitions."""

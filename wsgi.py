@@ -1,0 +1,9 @@
+"""The WSGI entry point for gunicorn: gevent's monkey-patching must come before anything else."""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+from pulseguard import create_app  # noqa: E402
+
+app = create_app()
