@@ -4,6 +4,6 @@ from gevent import monkey
 
 monkey.patch_all()
 
-import sys  # noqa: E402
+import sys
 
 sys.exit("The RQ worker arrives with the check engine (issue 3).")

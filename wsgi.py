@@ -4,6 +4,6 @@ from gevent import monkey
 
 monkey.patch_all()
 
-from pulseguard import create_app  # noqa: E402
+from pulseguard import create_app
 
 app = create_app()

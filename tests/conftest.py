@@ -1,5 +1,6 @@
 """Fixtures: an app on SQLite or PostgreSQL (TEST_DATABASE), users, and token-carrying clients."""
 
+# Tests run the way the processes do: tests/gevent_patch.py (loaded first by -p) patched already.
 import os
 import uuid
 

@@ -1,0 +1,1 @@
+"""Live updates: the event bus, the per-process hub, and the SSE and WebSocket streams."""

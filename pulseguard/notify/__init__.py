@@ -1,0 +1,1 @@
+"""Notifications: one transport per channel, delivered as jobs off the check path."""
