@@ -1,0 +1,29 @@
+"""Where jobs go: RQ queues when REDIS_URL is set, a greenlet in this process otherwise."""
+
+import logging
+
+import gevent
+from flask import current_app
+from rq import Queue
+
+from pulseguard.redis_client import redis_connection
+
+log = logging.getLogger(__name__)
+
+CHECKS, NOTIFY, UPKEEP = "checks", "notify", "upkeep"
+
+
+def enqueue(queue_name: str, func, *args, **kwargs) -> None:
+    """Run func(*args, **kwargs) as a job on the named queue, after the commit it needs."""
+    if current_app.config.get("REDIS_URL"):
+        Queue(queue_name, connection=redis_connection()).enqueue(func, *args, **kwargs)
+        return
+    gevent.spawn(_run_embedded, current_app._get_current_object(), func, args, kwargs)
+
+
+def _run_embedded(app, func, args, kwargs):
+    with app.app_context():
+        try:
+            func(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - a failed job is logged, as RQ would, not raised
+            log.exception("Job %s failed", getattr(func, "__name__", func))
