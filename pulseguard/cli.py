@@ -2,6 +2,7 @@
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from pulseguard.extensions import db
@@ -13,6 +14,7 @@ from pulseguard.models import User
 @click.option("--password", help="Prompted for when not given.")
 @click.option("--email", default=None)
 @click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@with_appcontext
 def create_user(username, password, email, admin):
     """Create a user (the seed's createsuperuser)."""
     if db.session.scalar(select(User.id).filter_by(username=username)):

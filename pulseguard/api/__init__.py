@@ -14,6 +14,7 @@ from pulseguard.api import (
     servers,
     users,
 )
+from pulseguard.api.fields import IdRouteConverter
 
 BLUEPRINTS = (auth, users, servers, ping_results, server_status, notification_configs, checks)
 
@@ -26,6 +27,7 @@ def schema_name(schema):
 
 
 def init_app(app):
+    app.url_map.converters["int"] = IdRouteConverter
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
     api = Api(app, spec_kwargs={"marshmallow_plugin": plugin})
     for module in BLUEPRINTS:

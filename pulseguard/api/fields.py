@@ -2,7 +2,25 @@
 
 from datetime import UTC
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
+from werkzeug.routing import IntegerConverter
+
+# Ids fit their columns (32-bit; 64-bit for check results): a larger number is "not found" or
+# invalid, never a database overflow.
+MAX_ID = 2**31 - 1
+MAX_BIG_ID = 2**63 - 1
+
+
+def Id(**kwargs):  # noqa: N802 - a field factory reads like a field class
+    """A positive id."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class IdRouteConverter(IntegerConverter):
+    """The <int:...> URL converter, bounded to the id columns so huge numbers are plain 404s."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 class IdList(fields.Field):
@@ -14,12 +32,12 @@ class IdList(fields.Field):
             ids = [int(p) for p in parts]
         except ValueError:
             raise ValidationError("Must be a comma-separated list of integer ids.") from None
-        if not ids or len(ids) > 1000 or any(i < 1 for i in ids):
+        if not ids or len(ids) > 1000 or any(not 1 <= i <= MAX_ID for i in ids):
             raise ValidationError("Must list between 1 and 1000 positive ids.")
         return ids
 
 
-def Timestamp(**kwargs):  # noqa: N802 - a field factory reads like a field class
+def Timestamp(**kwargs):  # noqa: N802
     """An ISO 8601 timestamp; naive input is taken as UTC."""
     return fields.AwareDateTime(default_timezone=UTC, **kwargs)
 
@@ -27,9 +45,3 @@ def Timestamp(**kwargs):  # noqa: N802 - a field factory reads like a field clas
 def Choice(values, **kwargs):  # noqa: N802
     """A string that must be one of the given values."""
     return fields.String(validate=validate.OneOf([str(v) for v in values]), **kwargs)
-
-
-class IdListSchema(Schema):
-    server_ids = fields.List(
-        fields.Integer(validate=validate.Range(min=1)), validate=validate.Length(max=10000)
-    )

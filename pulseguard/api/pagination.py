@@ -11,5 +11,7 @@ def paginate(stmt, pagination_parameters):
     """Return one page of the select's rows and tell flask-smorest how many there are."""
     count = select(func.count()).select_from(stmt.order_by(None).subquery())
     pagination_parameters.item_count = db.session.scalar(count)
+    if pagination_parameters.first_item >= pagination_parameters.item_count:
+        return []  # past the end (and never an offset too large for the database)
     page = stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
     return db.session.scalars(page).all()

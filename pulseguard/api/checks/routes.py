@@ -7,15 +7,14 @@ from sqlalchemy import select
 
 from pulseguard.api.access import admin_required
 from pulseguard.api.checks import blp
+from pulseguard.api.fields import Id
 from pulseguard.extensions import db
 from pulseguard.jobs.requests import request_checks
 from pulseguard.models import MonitoringState, Server
 
 
 class RunChecksSchema(Schema):
-    server_ids = fields.List(
-        fields.Int(validate=validate.Range(min=1)), validate=validate.Length(min=1, max=100000)
-    )
+    server_ids = fields.List(Id(), validate=validate.Length(min=1, max=100000))
 
 
 class QueuedSchema(Schema):

@@ -4,7 +4,7 @@ import re
 
 from marshmallow import Schema, fields, validate
 
-from pulseguard.api.fields import Choice, IdList
+from pulseguard.api.fields import Choice, Id, IdList
 from pulseguard.models import Channel
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -26,7 +26,7 @@ def recipient_error(notification_type, recipient):
 
 class NotificationConfigSchema(Schema):
     id = fields.Int(dump_only=True)
-    server = fields.Int(attribute="server_id", required=True, validate=validate.Range(min=1))
+    server = Id(attribute="server_id", required=True)
     notification_type = Choice(Channel, required=True)
     recipient = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
     enabled = fields.Bool(load_default=True)

@@ -5,6 +5,7 @@ from flask_jwt_extended import jwt_required
 from sqlalchemy import select
 
 from pulseguard.api.access import get_visible, visible
+from pulseguard.api.fields import MAX_BIG_ID
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
 from pulseguard.api.ping_results import blp
 from pulseguard.api.ping_results.schemas import PingResultQuerySchema, PingResultSchema
@@ -36,7 +37,7 @@ class PingResults(MethodView):
         return paginate(filtered(args), pagination_parameters)
 
 
-@blp.route("/<int:result_id>/")
+@blp.route(f"/<int(max={MAX_BIG_ID}):result_id>/")
 class PingResultById(MethodView):
     decorators = [jwt_required()]
 
