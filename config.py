@@ -8,6 +8,7 @@ from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent
 DEV_SECRET = "dev-insecure-secret-change-me-before-deploying"
+MIN_SECRET_LENGTH = 32
 
 load_dotenv(BASE_DIR / ".env")
 
@@ -63,6 +64,14 @@ class Config:
     CHECK_POOL_SIZE = int(env("CHECK_POOL_SIZE", 100))
     SSE_HEARTBEAT_S = float(env("SSE_HEARTBEAT_S", 15))
     METRICS_TOKEN = env("METRICS_TOKEN")
+    METRICS_REDIS_PREFIX = env("METRICS_REDIS_PREFIX", "pulseguard:metrics")
+    # Security: rate limits (flask-limiter syntax, ";" between limits), CORS, proxies.
+    RATELIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+    RATE_LIMIT_LOGIN = env("RATE_LIMIT_LOGIN", "10 per minute;100 per hour")
+    RATE_LIMIT_TOKEN = env("RATE_LIMIT_TOKEN", "60 per minute")
+    RATELIMIT_STORAGE_URI = env("RATE_LIMIT_STORAGE_URI", redis_url() or "memory://")
+    CORS_ORIGINS = [o.strip() for o in env("CORS_ORIGINS", "").split(",") if o.strip()]
+    TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", 0))
     PUBLIC_URL = env("PUBLIC_URL", "http://localhost:5000")
     # Notifications.
     SMTP_HOST = env("SMTP_HOST", "localhost")
@@ -108,6 +117,8 @@ class TestingConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = env("TEST_DATABASE_URL", "sqlite://")
     REDIS_URL = env("TEST_REDIS_URL")
+    RATELIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", False)  # tests that need it turn it on
+    RATELIMIT_STORAGE_URI = "memory://"
     LOG_DIR = None
     SSE_HEARTBEAT_S = float(env("SSE_HEARTBEAT_S", 1))
 
@@ -125,8 +136,19 @@ class ProductionConfig(Config):
             problems.append("SECRET_KEY must be set")
         if self.JWT_SECRET_KEY == DEV_SECRET:
             problems.append("JWT_SECRET_KEY must be set")
+        for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+            if len(getattr(self, name) or "") < MIN_SECRET_LENGTH:
+                problems.append(f"{name} must be at least {MIN_SECRET_LENGTH} characters long")
         if not database_url():
             problems.append("DATABASE_URL must be set")
+        elif self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            problems.append("DATABASE_URL must point to PostgreSQL, not SQLite")
+        if self.PASSWORD_MIN_LENGTH < 8:
+            problems.append("PASSWORD_MIN_LENGTH must be 8 or more")
+        if not self.RATELIMIT_ENABLED:
+            problems.append("RATE_LIMIT_ENABLED must stay on")
+        if "*" in self.CORS_ORIGINS:
+            problems.append("CORS_ORIGINS must list origins, not *")
         if problems:
             raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
 

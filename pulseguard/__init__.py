@@ -5,7 +5,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import config_for
-from pulseguard import api, cli, errors, health, logs
+from pulseguard import api, cli, errors, headers, health, logs, metrics, ratelimit
 from pulseguard.extensions import db, jwt, migrate, sock
 
 
@@ -38,4 +38,7 @@ def create_app(config=None):
     errors.init_app(app)  # after the Api, so that the one error shape wins
     app.register_blueprint(health.bp)
     cli.init_app(app)
+    metrics.init_app(app)
+    headers.init_app(app)
+    ratelimit.init_app(app)  # after every route it limits is registered
     return app

@@ -10,6 +10,7 @@ from pulseguard.api.auth.schemas import (
     CredentialsSchema,
     EmptySchema,
     LogoutSchema,
+    PasswordChangeSchema,
     RefreshSchema,
     TokenPairSchema,
     VerifySchema,
@@ -37,6 +38,7 @@ def decode_or_401(token, expected_type=None):
 @blp.arguments(CredentialsSchema)
 @blp.response(200, TokenPairSchema)
 @blp.alt_response(401, description="Bad credentials")
+@blp.alt_response(429, description="Too many attempts")
 @blp.doc(**PUBLIC)
 def token(credentials):
     """Exchange a username and password for an access and a refresh token."""
@@ -52,6 +54,7 @@ def token(credentials):
 @blp.arguments(RefreshSchema)
 @blp.response(200, TokenPairSchema)
 @blp.alt_response(401, description="Invalid, expired or revoked refresh token")
+@blp.alt_response(429, description="Too many attempts")
 @blp.doc(**PUBLIC)
 def refresh(body):
     """Exchange a refresh token for a new access token."""
@@ -64,6 +67,7 @@ def refresh(body):
 @blp.arguments(VerifySchema)
 @blp.response(200, EmptySchema)
 @blp.alt_response(401, description="Invalid or expired token")
+@blp.alt_response(429, description="Too many attempts")
 @blp.doc(**PUBLIC)
 def verify(body):
     """Tell whether a token (access or refresh) is valid."""
@@ -94,6 +98,7 @@ def logout(body):
 @blp.response(201, UserSchema)
 @blp.alt_response(403, description="Registration is closed")
 @blp.alt_response(409, description="Username taken")
+@blp.alt_response(429, description="Too many attempts")
 @blp.doc(**PUBLIC)
 def register(data):
     """Create an account: the first one becomes admin; later ones only when registration is open."""
@@ -116,3 +121,20 @@ def register(data):
 def me():
     """Return the signed-in user."""
     return current_user()
+
+
+@blp.route("/password/", methods=["POST"])
+@jwt_required()  # before the body is read: anonymous callers get 401, not 422
+@blp.arguments(PasswordChangeSchema)
+@blp.response(200, TokenPairSchema)
+@blp.alt_response(401, description="Not authenticated")
+@blp.alt_response(403, description="The current password is wrong")
+@blp.alt_response(429, description="Too many attempts")
+def change_password(body):
+    """Change your own password: every token issued before stops working; new ones are returned."""
+    user = current_user()
+    if not user.check_password(body["old_password"]):
+        abort(403, message="The current password is wrong.")
+    user.set_password(body["new_password"])
+    db.session.commit()
+    return issue_tokens(user)

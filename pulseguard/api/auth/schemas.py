@@ -1,6 +1,9 @@
 """Token request and response bodies."""
 
-from marshmallow import Schema, fields, validate
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from pulseguard.api.users.schemas import PASSWORD_DOC
 
 TOKEN = fields.Str(required=True, validate=validate.Length(min=1, max=4096))
 
@@ -29,3 +32,16 @@ class LogoutSchema(Schema):
 
 class EmptySchema(Schema):
     pass
+
+
+class PasswordChangeSchema(Schema):
+    old_password = fields.Str(required=True, validate=validate.Length(min=1, max=1024))
+    new_password = fields.Str(
+        required=True, validate=validate.Length(max=1024), metadata=PASSWORD_DOC
+    )
+
+    @validates("new_password")
+    def check_length(self, value, **_kwargs):
+        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+        if len(value) < minimum:
+            raise ValidationError(f"Must be at least {minimum} characters long.")

@@ -1,0 +1,42 @@
+"""The metrics PulseGuard records: names, help texts, labels and histogram buckets."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Counter:
+    name: str
+    doc: str
+    labels: tuple = ()
+
+
+@dataclass(frozen=True)
+class Histogram:
+    name: str
+    doc: str
+    buckets: tuple
+
+
+CHECKS = Counter("pulseguard_checks", "Checks finished, by outcome.", ("outcome",))
+DELIVERIES = Counter(
+    "pulseguard_notification_deliveries",
+    "Notification delivery attempts, by channel and outcome (sent|retrying|failed).",
+    ("channel", "outcome"),
+)
+HTTP_REQUESTS = Counter(
+    "pulseguard_http_requests",
+    "HTTP requests answered, by method, route template and status code.",
+    ("method", "route", "code"),
+)
+CHECK_DURATION = Histogram(
+    "pulseguard_check_duration_seconds",
+    "How long one check took (probe start to outcome).",
+    (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+SCHEDULE_LAG = Histogram(
+    "pulseguard_check_schedule_lag_seconds",
+    "How late a check started compared with its planned time.",
+    (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300),
+)
+COUNTERS = (CHECKS, DELIVERIES, HTTP_REQUESTS)
+HISTOGRAMS = (CHECK_DURATION, SCHEDULE_LAG)

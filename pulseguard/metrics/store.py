@@ -1,0 +1,131 @@
+"""Where counters live: Redis (shared by every process on every machine) or this process's memory.
+
+Every counter and histogram bucket is a field of a Redis hash, bumped with HINCRBY by whichever
+process observed it (gunicorn worker, RQ worker, scheduler); `/metrics` on any web process reads
+the hashes at scrape time, so the figures are the whole deployment's. Without REDIS_URL there is
+one process (the embedded mode) and the same structures live in a dict.
+"""
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections import defaultdict
+
+from flask import current_app, has_app_context
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+LIVE_STREAMS = "live_streams"  # fields "<host:pid><SEP><kind>": open streams of that process
+SEP = "\x1f"  # joins label values in a hash field; never part of a label value we record
+PAUSE_AFTER_ERROR_S = 5.0  # a down Redis must not slow checks: skip writes for a while
+
+
+def process(pid: int | None = None) -> str:
+    """Name a process across machines: host:pid."""
+    return f"{socket.gethostname()}:{pid or os.getpid()}"
+
+
+def field(labels: tuple) -> str:
+    """Encode label values as one hash field."""
+    return SEP.join(str(value) for value in labels)
+
+
+def unfield(raw) -> tuple:
+    """Decode a hash field back into label values."""
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    return tuple(text.split(SEP)) if text else ()
+
+
+class LocalStore:
+    """Counters of this process only (embedded mode, or code running outside an app)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.hashes = defaultdict(lambda: defaultdict(float))
+
+    def add(self, updates: list) -> None:
+        """Apply (key, field, amount) increments."""
+        with self.lock:
+            for key, name, amount in updates:
+                self.hashes[key][name] += amount
+
+    def read(self, key: str) -> dict:
+        """Return one hash as {field: number}."""
+        with self.lock:
+            return dict(self.hashes.get(key, {}))
+
+    def remove(self, key: str, names: list) -> None:
+        with self.lock:
+            for name in names:
+                self.hashes.get(key, {}).pop(name, None)
+
+
+class RedisStore:
+    """Counters shared through Redis hashes; a failing Redis drops increments, never raises."""
+
+    paused_until = 0.0
+
+    def __init__(self, client, prefix):
+        self.client, self.prefix = client, prefix
+
+    def add(self, updates: list) -> None:
+        if time.monotonic() < RedisStore.paused_until:
+            return
+        try:
+            pipe = self.client.pipeline(transaction=False)
+            for key, name, amount in updates:
+                if float(amount).is_integer():
+                    pipe.hincrby(f"{self.prefix}:{key}", name, int(amount))
+                else:
+                    pipe.hincrbyfloat(f"{self.prefix}:{key}", name, amount)
+            pipe.execute()
+        except RedisError as error:
+            RedisStore.paused_until = time.monotonic() + PAUSE_AFTER_ERROR_S
+            log.warning(
+                "Metrics not recorded for %ss: Redis failed (%s)", PAUSE_AFTER_ERROR_S, error
+            )
+
+    def read(self, key: str) -> dict:
+        raw = self.client.hgetall(f"{self.prefix}:{key}")
+        return {(k.decode() if isinstance(k, bytes) else k): float(v) for k, v in raw.items()}
+
+    def remove(self, key: str, names: list) -> None:
+        if names:
+            self.client.hdel(f"{self.prefix}:{key}", *names)
+
+
+LOCAL = LocalStore()
+
+
+def current_store():
+    """Return the Redis store when the app has REDIS_URL, else this process's store."""
+    if has_app_context() and current_app.config.get("REDIS_URL"):
+        from pulseguard.redis_client import redis_connection
+
+        return RedisStore(redis_connection(), current_app.config["METRICS_REDIS_PREFIX"])
+    return LOCAL
+
+
+def store_from_env():
+    """Return the store the web processes use, built from the environment (no app needed)."""
+    from config import config_for
+
+    config = config_for()
+    if not config.REDIS_URL:
+        return LOCAL
+    from pulseguard.redis_client import redis_connection
+
+    return RedisStore(redis_connection(config.REDIS_URL), config.METRICS_REDIS_PREFIX)
+
+
+def forget_process(target, pid: int | None = None) -> None:
+    """Remove the open-stream counts of one process (this one by default) from the store."""
+    name_of_process = process(pid)
+    try:
+        names = [n for n in target.read(LIVE_STREAMS) if unfield(n)[0] == name_of_process]
+        target.remove(LIVE_STREAMS, names)
+    except RedisError as error:
+        log.warning("Could not forget the streams of %s: %s", name_of_process, error)

@@ -1,0 +1,159 @@
+"""GET /metrics: Prometheus text, figures shared by every process through Redis, optional token."""
+
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from prometheus_client.parser import text_string_to_metric_families
+from rq import Queue
+
+from pulseguard import create_app, metrics
+from tests.conftest import make_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def scrape(client, **kwargs):
+    response = client.get("/metrics", **kwargs)
+    assert response.status_code == 200, response.data
+    assert response.content_type.startswith("text/plain")
+    samples = {}
+    for family in text_string_to_metric_families(response.get_data(as_text=True)):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return samples
+
+
+def value(samples, name, **labels):
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+@pytest.fixture
+def shared_app(database_url, redis_url):
+    """An app that keeps its counters in Redis, under a prefix of its own."""
+    prefix = f"pulseguard-test-metrics-{uuid.uuid4().hex[:8]}"
+    return create_app(make_config(database_url, REDIS_URL=redis_url, METRICS_REDIS_PREFIX=prefix))
+
+
+def record_in_another_process(redis_url, prefix, checks):
+    """Record checks from a separate Python process, the way an RQ worker would."""
+    code = textwrap.dedent(f"""
+        from tests.conftest import make_config
+        from pulseguard import create_app, metrics
+        app = create_app(make_config("sqlite://", REDIS_URL={redis_url!r},
+                                     METRICS_REDIS_PREFIX={prefix!r}))
+        with app.app_context():
+            for _ in range({checks}):
+                metrics.observe_check("failure", 0.2, 1.5)
+            metrics.observe_delivery("webhook", "sent")
+    """)
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+
+
+def test_metrics_are_prometheus_text_with_every_family(client, make_server):
+    make_server()
+    samples = scrape(client)
+    names = {name for name, _labels in samples}
+    for name in (
+        "pulseguard_servers",
+        "pulseguard_check_duration_seconds_bucket",
+        "pulseguard_check_schedule_lag_seconds_count",
+        "pulseguard_live_streams_open",
+        "pulseguard_metrics_store_up",
+    ):
+        assert name in names
+    assert value(samples, "pulseguard_servers", status="unknown") == 1
+
+
+def test_checks_recorded_by_several_processes_add_up(shared_app, redis_url):
+    prefix = shared_app.config["METRICS_REDIS_PREFIX"]
+    workers = [record_in_another_process(redis_url, prefix, 40) for _ in range(2)]
+    with shared_app.app_context():
+        metrics.observe_check("success", 0.02, 0.05)
+    assert all(worker.wait(timeout=60) == 0 for worker in workers)
+
+    samples = scrape(shared_app.test_client())
+    assert value(samples, "pulseguard_checks_total", outcome="failure") == 80
+    assert value(samples, "pulseguard_checks_total", outcome="success") == 1
+    assert value(samples, "pulseguard_check_duration_seconds_count") == 81
+    assert value(samples, "pulseguard_check_duration_seconds_bucket", le="0.025") == 1
+    assert value(samples, "pulseguard_check_duration_seconds_bucket", le="0.25") == 81
+    assert value(samples, "pulseguard_check_schedule_lag_seconds_bucket", le="1.0") == 1
+    assert value(samples, "pulseguard_check_schedule_lag_seconds_sum") == pytest.approx(120.05)
+    deliveries = value(
+        samples, "pulseguard_notification_deliveries_total", channel="webhook", outcome="sent"
+    )
+    assert deliveries == 2
+
+
+def test_open_streams_are_counted_and_forgotten_with_their_process(shared_app):
+    with shared_app.app_context():
+        metrics.live_client_opened("sse")
+        metrics.live_client_opened("sse")
+        metrics.live_client_opened("ws")
+        metrics.live_client_closed("sse")
+    samples = scrape(shared_app.test_client())
+    assert value(samples, "pulseguard_live_streams_open", kind="sse") == 1
+    assert value(samples, "pulseguard_live_streams_open", kind="ws") == 1
+
+    with shared_app.app_context():
+        from pulseguard.metrics import store
+
+        store.forget_process(store.current_store())
+    samples = scrape(shared_app.test_client())
+    assert value(samples, "pulseguard_live_streams_open", kind="sse") == 0
+
+
+def test_queue_depths_come_from_the_rq_queues(shared_app, redis_url):
+    queue = Queue("notify", connection=redis.Redis.from_url(redis_url))
+    for _ in range(3):
+        queue.enqueue("os.getcwd")
+    samples = scrape(shared_app.test_client())
+    assert value(samples, "pulseguard_queue_jobs", queue="notify") == 3
+    assert value(samples, "pulseguard_queue_jobs", queue="checks") == 0
+
+
+def test_http_requests_are_counted_by_route_template_and_code(shared_app):
+    client = shared_app.test_client()
+    client.get("/api/servers/41/")
+    client.get("/api/servers/42/")
+    client.get("/no/such/page")
+    samples = scrape(client)
+    route = "/api/servers/<int:server_id>/"
+    assert value(samples, "pulseguard_http_requests_total", method="GET", route=route, code="401")
+    assert value(
+        samples, "pulseguard_http_requests_total", method="GET", route="unmatched", code="404"
+    )
+
+
+def test_a_metrics_token_closes_the_endpoint(database_url):
+    app = create_app(make_config(database_url, METRICS_TOKEN="s3cret-scrape-token"))
+    client = app.test_client()
+    denied = client.get("/metrics")
+    assert denied.status_code == 401
+    assert denied.json["code"] == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    scrape(client, headers={"Authorization": "Bearer s3cret-scrape-token"})
+
+
+def test_a_dead_redis_neither_breaks_checks_nor_the_scrape(database_url):
+    port = free_port()
+    app = create_app(make_config(database_url, REDIS_URL=f"redis://127.0.0.1:{port}/0"))
+    with app.app_context():
+        for _ in range(50):
+            metrics.observe_check("success", 0.01, 0.0)  # must not raise
+    samples = scrape(app.test_client())
+    assert value(samples, "pulseguard_metrics_store_up") == 0
+    assert "pulseguard_servers" in {name for name, _ in samples}
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
