@@ -141,7 +141,7 @@ class ProductionConfig(Config):
                 problems.append(f"{name} must be at least {MIN_SECRET_LENGTH} characters long")
         if not database_url():
             problems.append("DATABASE_URL must be set")
-        elif self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+        elif database_url().startswith("sqlite"):
             problems.append("DATABASE_URL must point to PostgreSQL, not SQLite")
         if self.PASSWORD_MIN_LENGTH < 8:
             problems.append("PASSWORD_MIN_LENGTH must be 8 or more")

@@ -12,7 +12,6 @@ def production(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.internal/pulseguard")
     config = ProductionConfig()
     config.SECRET_KEY, config.JWT_SECRET_KEY = STRONG, "y" * 40
-    config.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://db.internal/pulseguard"
     return config
 
 
@@ -28,12 +27,17 @@ def test_safe_production_settings_pass(production):
         ("PASSWORD_MIN_LENGTH", 4, "PASSWORD_MIN_LENGTH"),
         ("RATELIMIT_ENABLED", False, "RATE_LIMIT_ENABLED"),
         ("CORS_ORIGINS", ["*"], "CORS_ORIGINS"),
-        ("SQLALCHEMY_DATABASE_URI", "sqlite:///prod.db", "PostgreSQL"),
     ],
 )
 def test_unsafe_production_settings_are_refused(production, setting, value, complaint):
     setattr(production, setting, value)
     with pytest.raises(RuntimeError, match=complaint):
+        production.validate()
+
+
+def test_production_on_sqlite_is_refused(production, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///prod.db")
+    with pytest.raises(RuntimeError, match="PostgreSQL"):
         production.validate()
 
 
