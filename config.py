@@ -60,8 +60,21 @@ class Config:
     LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
     LOG_DIR = env("LOG_DIR", str(BASE_DIR / "logs"))
     RESULT_RETENTION_DAYS = int(env("RESULT_RETENTION_DAYS", 30))
+    # The check engine: servers per check batch job; probes running at once per process.
     CHECK_BATCH_SIZE = int(env("CHECK_BATCH_SIZE", 100))
-    CHECK_POOL_SIZE = int(env("CHECK_POOL_SIZE", 100))
+    CHECK_POOL_SIZE = int(env("CHECK_POOL_SIZE", 500))
+    CHECK_LOOKAHEAD_S = float(env("CHECK_LOOKAHEAD_S", 4))  # claim servers due this far ahead
+    CHECK_DISPATCH_LIMIT = int(env("CHECK_DISPATCH_LIMIT", 20000))  # servers claimed per tick
+    CHECK_JOB_TTL_S = int(env("CHECK_JOB_TTL_S", 60))  # a batch queued longer is dropped
+    CHECK_MAX_PENDING = int(env("CHECK_MAX_PENDING", 20000))  # probes waiting per process
+    CHECK_CA_BUNDLE = env("CHECK_CA_BUNDLE")  # CA file for HTTPS checks (default: certifi)
+    RECORD_BATCH_SIZE = int(env("RECORD_BATCH_SIZE", 500))  # results per recording transaction
+    RECORD_DELAY_S = float(env("RECORD_DELAY_S", 0.25))  # longest wait to fill a batch
+    DISPATCH_INTERVAL_S = float(env("DISPATCH_INTERVAL_S", 1))
+    PRUNE_INTERVAL_S = int(env("PRUNE_INTERVAL_S", 3600))
+    PRUNE_BATCH_SIZE = int(env("PRUNE_BATCH_SIZE", 5000))
+    ROLLUP_RETENTION_DAYS = int(env("ROLLUP_RETENTION_DAYS", 90))
+    WORKER_QUEUES = env("WORKER_QUEUES", "upkeep,checks,notify")
     SSE_HEARTBEAT_S = float(env("SSE_HEARTBEAT_S", 15))
     METRICS_TOKEN = env("METRICS_TOKEN")
     METRICS_REDIS_PREFIX = env("METRICS_REDIS_PREFIX", "pulseguard:metrics")

@@ -14,3 +14,12 @@ keepalive = 5
 accesslog = "-" if os.environ.get("ACCESS_LOG") else None
 # gunicorn 27 opens a control socket in ~/.gunicorn by default; several instances on one host clash.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Without Redis, this worker also dispatches and runs the checks (the embedded mode)."""
+    app = worker.wsgi
+    if not app.config.get("REDIS_URL") and os.environ.get("EMBEDDED_SCHEDULER", "1") != "0":
+        from pulseguard.jobs.embedded import start_embedded
+
+        start_embedded(app)

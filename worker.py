@@ -1,4 +1,9 @@
-"""RQ worker entry point (the Procfile's worker process)."""
+"""RQ worker entry point (the Procfile's worker process): `python worker.py [queue ...]`.
+
+One process runs jobs without forking (a gevent-patched SimpleWorker): check batch jobs hand their
+probes to this process's engine, which starts each at its planned time on a gevent pool and records
+results in batches. Run several of these processes to scale out (see the README).
+"""
 
 from gevent import monkey
 
@@ -6,4 +11,28 @@ monkey.patch_all()
 
 import sys
 
-sys.exit("The RQ worker arrives with the check engine (issue 3).")
+from pulseguard import create_app
+from pulseguard.jobs.worker import PulseGuardWorker
+from pulseguard.redis_client import redis_connection
+
+
+def main(argv: list[str]) -> int:
+    """Run the worker until it is stopped (SIGTERM/SIGINT); return the exit code."""
+    app = create_app()
+    url = app.config.get("REDIS_URL")
+    if not url:
+        print(
+            "worker.py needs REDIS_URL; without it `make run` checks in-process.", file=sys.stderr
+        )
+        return 2
+    queues = argv or [q.strip() for q in app.config["WORKER_QUEUES"].split(",") if q.strip()]
+    worker = PulseGuardWorker(queues, connection=redis_connection(url), app=app)
+    try:
+        worker.work(logging_level=app.config["LOG_LEVEL"])
+    finally:
+        worker.drain()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -34,5 +34,7 @@ def create_user(username, password, email, admin):
 
 
 def init_app(app):
-    for command in (create_user,):
+    from pulseguard.commands import checks
+
+    for command in (create_user, *checks.COMMANDS):
         app.cli.add_command(command)

@@ -12,11 +12,21 @@ from pulseguard.api import (
     root,
     server_status,
     servers,
+    status_changes,
     users,
 )
 from pulseguard.api.fields import IdRouteConverter
 
-BLUEPRINTS = (auth, users, servers, ping_results, server_status, notification_configs, checks)
+BLUEPRINTS = (
+    auth,
+    users,
+    servers,
+    ping_results,
+    server_status,
+    notification_configs,
+    checks,
+    status_changes,
+)
 
 
 def schema_name(schema):

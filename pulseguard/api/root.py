@@ -10,6 +10,7 @@ RESOURCES = {
     "server-status": "server_status.ServerStatuses",
     "notification-configs": "notification_configs.NotificationConfigs",
     "checks": "checks.run_checks",
+    "status-changes": "status_changes.StatusChanges",
     "users": "users.Users",
     "auth-token": "auth.token",
     "auth-me": "auth.me",

@@ -3,13 +3,18 @@
 from sqlalchemy import update
 
 from pulseguard.extensions import db
-from pulseguard.models import Server
+from pulseguard.jobs.dispatch import dispatch_due_checks
+from pulseguard.models import MonitoringState, Server
 from pulseguard.models.types import utcnow
 
 
 def request_checks(server_ids: list[int]) -> None:
-    """Make the given servers due now; the dispatcher claims them on its next tick."""
+    """Make the given active servers due now and dispatch them at once (not on the next tick)."""
     db.session.execute(
-        update(Server).where(Server.id.in_(server_ids)).values(next_check_at=utcnow())
+        update(Server)
+        .where(Server.id.in_(server_ids), Server.status == MonitoringState.ACTIVE)
+        .values(next_check_at=utcnow(), updated_at=Server.updated_at)
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
+    dispatch_due_checks(server_ids=list(server_ids))

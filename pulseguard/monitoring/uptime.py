@@ -12,6 +12,7 @@ WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta
 
 
 def hour_floor(moment):
+    """Return the start of the hour the moment falls in."""
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
@@ -47,3 +48,14 @@ def uptime_by_server(server_ids, now=None) -> dict[int, dict]:
         if row["rc"]:
             entry["avg_response_time"] = round(row["rt"] / row["rc"], 2)
     return result
+
+
+def with_uptime(statuses, window="24h"):
+    """Attach uptime over every window (the chosen one as uptime_percentage) to statuses."""
+    figures = uptime_by_server([s.server_id for s in statuses])
+    for status in statuses:
+        entry = figures[status.server_id]
+        status.uptime = entry["uptime"]
+        status.uptime_percentage = entry["uptime"][window]
+        status.avg_response_time = entry["avg_response_time"]
+    return statuses

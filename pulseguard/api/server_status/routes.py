@@ -11,22 +11,11 @@ from pulseguard.api.pagination import PAGE_OPTIONS, paginate
 from pulseguard.api.server_status import blp
 from pulseguard.api.server_status.schemas import ServerStatusQuerySchema, ServerStatusSchema
 from pulseguard.models import Server, ServerStatus
-from pulseguard.monitoring.uptime import WINDOWS, uptime_by_server
+from pulseguard.monitoring.uptime import WINDOWS, with_uptime
 
 
 class WindowSchema(Schema):
     window = Choice(WINDOWS, load_default="24h")
-
-
-def with_uptime(statuses, window="24h"):
-    """Attach uptime over every window (and the chosen one as uptime_percentage)."""
-    figures = uptime_by_server([s.server_id for s in statuses])
-    for status in statuses:
-        entry = figures[status.server_id]
-        status.uptime = entry["uptime"]
-        status.uptime_percentage = entry["uptime"][window]
-        status.avg_response_time = entry["avg_response_time"]
-    return statuses
 
 
 def filtered(args):

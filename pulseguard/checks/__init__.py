@@ -1,0 +1,1 @@
+"""Probes: pure functions that check one target and return an Outcome; a concurrent runner."""

@@ -1,0 +1,27 @@
+"""What one check found: the Outcome of a probe."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+SUCCESS, FAILURE, TIMEOUT, ERROR = "success", "failure", "timeout", "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of one probe; status is success | failure | timeout | error."""
+
+    status: str
+    response_time_ms: float | None
+    status_code: int | None
+    message: str
+    tls_expires_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the check passed every assertion."""
+        return self.status == SUCCESS
+
+
+def timed_out(timeout_s: float) -> Outcome:
+    """Return the Outcome of a probe that did not finish within its timeout."""
+    return Outcome(TIMEOUT, None, None, f"Timed out after {timeout_s:g}s")

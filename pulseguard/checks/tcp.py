@@ -1,0 +1,25 @@
+"""The TCP probe: can a connection be opened within the timeout?"""
+
+import socket
+import time
+
+from pulseguard.checks.outcome import ERROR, SUCCESS, Outcome, timed_out
+from pulseguard.checks.target import Target
+
+
+def probe_tcp(target: Target) -> Outcome:
+    """Open and close a TCP connection to the target."""
+    started = time.perf_counter()
+    try:
+        sock = socket.create_connection((target.host, target.port), timeout=target.timeout_s)
+    except TimeoutError:
+        return timed_out(target.timeout_s)
+    except socket.gaierror:
+        return Outcome(ERROR, None, None, "DNS lookup failed")
+    except ConnectionRefusedError:
+        return Outcome(ERROR, None, None, "Connection refused")
+    except OSError as exc:
+        return Outcome(ERROR, None, None, f"Connection failed: {exc.strerror or exc}"[:500])
+    elapsed_ms = round((time.perf_counter() - started) * 1000.0, 2)
+    sock.close()
+    return Outcome(SUCCESS, elapsed_ms, None, "OK")

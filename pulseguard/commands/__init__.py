@@ -1,0 +1,1 @@
+"""CLI command groups registered by pulseguard.cli.init_app."""

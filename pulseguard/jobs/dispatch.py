@@ -1,0 +1,131 @@
+"""Claiming due servers (compare-and-set on next_check_at) and enqueueing them in batches.
+
+The dispatcher looks CHECK_LOOKAHEAD_S ahead: it claims servers due in the next few seconds and
+every probe waits for its own planned time, so a check starts on time whatever the queue's latency.
+The next check is planned from the planned time, not from when the check ran, so intervals do not
+drift. A server that was never scheduled or is overdue by more than its interval (e.g. every
+process was down) is checked at once, and its next checks are spread over its interval so that a
+restart does not leave every server checked in the same second forever.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, bindparam, case, literal_column, or_, select, update
+
+from pulseguard.extensions import db
+from pulseguard.jobs.queue import CHECKS, enqueue_many
+from pulseguard.models import MonitoringState, Server
+from pulseguard.models.types import UTCDateTime, utcnow
+
+Claim = tuple[int, datetime]  # (server id, planned time)
+
+
+def spread_fraction(server_id: int) -> float:
+    """A stable fraction in [0.5, 1) that spreads restarted schedules over the interval."""
+    return 0.5 + ((server_id * 7919) % 1000) / 2000.0
+
+
+def claim_due(
+    now: datetime | None = None,
+    lookahead_s: float = 0.0,
+    limit: int = 20000,
+    server_ids: list[int] | None = None,
+) -> list[Claim]:
+    """Claim active servers due before now + lookahead_s; advance their next_check_at; no commit."""
+    now = now or utcnow()
+    horizon = now + timedelta(seconds=lookahead_s)
+    due = and_(
+        Server.status == MonitoringState.ACTIVE,
+        or_(Server.next_check_at.is_(None), Server.next_check_at <= horizon),
+    )
+    if server_ids is not None:
+        due = and_(due, Server.id.in_(server_ids))
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _claim_postgresql(now, due, limit)
+    return _claim_generic(now, due, limit)
+
+
+def _claim_postgresql(now, due, limit):
+    """One statement: lock due rows (skipping rows another dispatcher holds), advance, return."""
+    candidates = (
+        select(Server.id.label("cid"), Server.next_check_at.label("old"))
+        .where(due)
+        .order_by(Server.next_check_at.asc().nulls_first())
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .subquery()
+    )
+    at_now = bindparam("now", now, type_=UTCDateTime())
+    interval = Server.check_interval_s * literal_column("interval '1 second'")
+    overdue = or_(candidates.c.old.is_(None), candidates.c.old < at_now - interval)
+    spread = 0.5 + ((Server.id * 7919) % 1000) / 2000.0
+    new = case((overdue, at_now + interval * spread), else_=candidates.c.old + interval)
+    stmt = (
+        update(Server)
+        .where(Server.id == candidates.c.cid)
+        .values(next_check_at=new, updated_at=Server.updated_at)
+        .returning(Server.id, candidates.c.old, Server.check_interval_s)
+        .execution_options(synchronize_session=False)
+    )
+    claims = []
+    for sid, old, interval_s in db.session.execute(stmt):
+        fresh = old is not None and old >= now - timedelta(seconds=interval_s)
+        claims.append((sid, old if fresh else now))
+    return sorted(claims, key=lambda c: c[1])
+
+
+def _claim_generic(now, due, limit):
+    """Select due rows, then claim each with a compare-and-set update (SQLite)."""
+    rows = db.session.execute(
+        select(Server.id, Server.next_check_at, Server.check_interval_s)
+        .where(due)
+        .order_by(Server.next_check_at.asc().nulls_first())
+        .limit(limit)
+    ).all()
+    claims = []
+    for sid, old, interval_s in rows:
+        interval = timedelta(seconds=interval_s)
+        if old is None or old < now - interval:
+            planned, new = now, now + interval * spread_fraction(sid)
+        else:
+            planned, new = old, old + interval
+        same = Server.next_check_at.is_(None) if old is None else Server.next_check_at == old
+        claimed = db.session.execute(
+            update(Server)
+            .where(Server.id == sid, same)
+            .values(next_check_at=new, updated_at=Server.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            claims.append((sid, planned))
+    return sorted(claims, key=lambda c: c[1])
+
+
+def batches(claims: list[Claim], size: int) -> list[list[list]]:
+    """Cut claims (sorted by planned time) into job payloads [[id, planned unix time], ...]."""
+    size = max(1, size)
+    payload = [[sid, planned.timestamp()] for sid, planned in claims]
+    return [payload[i : i + size] for i in range(0, len(payload), size)]
+
+
+def dispatch_due_checks(server_ids: list[int] | None = None) -> int:
+    """The periodic job: claim due servers, commit, enqueue check batch jobs; return the count."""
+    from pulseguard.jobs.checks import run_check_batch
+
+    config = current_app.config
+    claims = claim_due(
+        lookahead_s=config["CHECK_LOOKAHEAD_S"],
+        limit=config["CHECK_DISPATCH_LIMIT"],
+        server_ids=server_ids,
+    )
+    db.session.commit()
+    if claims:
+        payloads = batches(claims, config["CHECK_BATCH_SIZE"])
+        enqueue_many(CHECKS, run_check_batch, [(p,) for p in payloads], **job_options(config))
+    return len(claims)
+
+
+def job_options(config) -> dict:
+    """RQ options of check batch jobs: no stored result; dropped when stale."""
+    return {"result_ttl": 0, "ttl": config["CHECK_JOB_TTL_S"], "failure_ttl": 3600}

@@ -1,0 +1,45 @@
+"""The embedded runtime (no REDIS_URL): the dispatcher and upkeep as greenlets in this process.
+
+Started by gunicorn's post_worker_init hook (gunicorn.conf.py) for `make run`, or by
+`flask start-scheduler` without Redis; never by create_app(). Check batch jobs run in this process's
+engine through the same job functions the RQ worker runs.
+"""
+
+import logging
+import time
+
+import gevent
+
+from pulseguard.extensions import db
+from pulseguard.jobs.dispatch import dispatch_due_checks
+from pulseguard.jobs.upkeep import prune_results
+
+log = logging.getLogger(__name__)
+
+
+def every(app, seconds: float, func, name: str) -> None:
+    """Call func in an app context every `seconds`, on the planned beat, forever."""
+    next_run = time.monotonic()
+    while True:
+        with app.app_context():
+            try:
+                func()
+            except Exception:  # noqa: BLE001 - keep the loop alive; the next beat retries
+                log.exception("Periodic job %s failed", name)
+                db.session.rollback()
+        next_run += seconds
+        gevent.sleep(max(0.0, next_run - time.monotonic()))
+        if next_run < time.monotonic():
+            next_run = time.monotonic()
+
+
+def start_embedded(app) -> list[gevent.Greenlet]:
+    """Start the dispatcher and the pruning loop as greenlets; return them."""
+    config = app.config
+    log.info("Embedded scheduler: dispatching every %ss", config["DISPATCH_INTERVAL_S"])
+    return [
+        gevent.spawn(every, app, config["DISPATCH_INTERVAL_S"], dispatch_due_checks, "dispatch"),
+        gevent.spawn_later(
+            60, every, app, config["PRUNE_INTERVAL_S"], prune_results, "prune-results"
+        ),
+    ]

@@ -1,0 +1,101 @@
+"""The periodic jobs and the rq-scheduler process that enqueues them (`flask start-scheduler`).
+
+Only one scheduler is effective at a time: each holds a leader lock in Redis, renewed on every poll;
+others wait as standbys and take over when the leader's lock expires. Registering the jobs is
+idempotent (fixed job ids), so starting a second scheduler never duplicates them.
+"""
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from flask import current_app
+from rq_scheduler import Scheduler
+
+from pulseguard.jobs.dispatch import dispatch_due_checks
+from pulseguard.jobs.queue import UPKEEP
+from pulseguard.jobs.upkeep import prune_results
+from pulseguard.redis_client import redis_connection
+
+log = logging.getLogger(__name__)
+LEADER_KEY = "pulseguard:scheduler:leader"
+
+
+def periodic_jobs(config) -> list[tuple[str, object, int]]:
+    """(job id, function, every N seconds) of each periodic job."""
+    return [
+        ("pulseguard-dispatch", dispatch_due_checks, max(1, int(config["DISPATCH_INTERVAL_S"]))),
+        ("pulseguard-prune", prune_results, max(60, int(config["PRUNE_INTERVAL_S"]))),
+    ]
+
+
+class LeaderScheduler(Scheduler):
+    """An rq-scheduler that only enqueues while it holds the leader lock."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.token = uuid.uuid4().hex.encode()
+        self.leading = False
+
+    def lock_ttl(self) -> int:
+        return max(5, int(self._interval * 5))
+
+    def acquire_lock(self) -> bool:
+        """Become or stay the leader; False while another scheduler leads."""
+        conn, ttl = self.connection, self.lock_ttl()
+        if conn.set(LEADER_KEY, self.token, nx=True, ex=ttl):
+            if not self.leading:
+                log.info("This scheduler is now the leader")
+            self.leading = True
+        elif conn.get(LEADER_KEY) == self.token:
+            conn.expire(LEADER_KEY, ttl)
+            self.leading = True
+        else:
+            self.leading = False
+        self._lock_acquired = self.leading
+        return self.leading
+
+    def remove_lock(self) -> None:
+        """Keep the leadership between polls (released by resign())."""
+
+    def resign(self) -> None:
+        """Give up the leadership so that a standby takes over at once."""
+        if self.connection.get(LEADER_KEY) == self.token:
+            self.connection.delete(LEADER_KEY)
+        self.leading = False
+
+
+def register(scheduler: Scheduler, config) -> list[str]:
+    """(Re)register the periodic jobs under fixed ids; return the ids."""
+    ids = []
+    for job_id, func, every in periodic_jobs(config):
+        scheduler.cancel(job_id)
+        scheduler.schedule(
+            datetime.now(UTC),
+            func,
+            interval=every,
+            repeat=None,
+            id=job_id,
+            queue_name=UPKEEP,
+            result_ttl=every * 10 + 60,
+            ttl=every * 2 + 30,
+            timeout=max(60, every),
+        )
+        ids.append(job_id)
+    return ids
+
+
+def build_scheduler(interval: float) -> LeaderScheduler:
+    """Return a scheduler that polls every `interval` seconds, with the jobs registered."""
+    scheduler = LeaderScheduler(queue_name=UPKEEP, interval=interval, connection=redis_connection())
+    register(scheduler, current_app.config)
+    return scheduler
+
+
+def run_scheduler(interval: float, burst: bool = False) -> None:
+    """Run the scheduler loop until stopped."""
+    scheduler = build_scheduler(interval)
+    try:
+        scheduler.run(burst=burst)
+    finally:
+        scheduler.resign()

@@ -1,0 +1,242 @@
+"""Recording a batch of check results in one transaction, then telling the rest of PulseGuard.
+
+One transaction writes the PingResult rows (bulk insert), the ServerStatus updates, the uptime
+rollup counters and a StatusChange row per transition. Only after the commit are the live events
+published, notifications triggered and metrics observed. Nothing in the transaction yields to
+other greenlets on SQLite (see STACK-NOTES: a greenlet waiting on SQLite's write lock blocks the
+whole process).
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import bindparam, insert, select, update
+
+from pulseguard import metrics
+from pulseguard.checks.runner import Result
+from pulseguard.extensions import db
+from pulseguard.live import bus
+from pulseguard.models import (
+    MonitoringState,
+    PingResult,
+    Server,
+    ServerStatus,
+    StatusChange,
+)
+from pulseguard.models.types import utcnow
+from pulseguard.monitoring.rollups import RollupCounter
+from pulseguard.monitoring.state import next_status
+from pulseguard.monitoring.uptime import uptime_by_server
+from pulseguard.notify import triggers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """One recorded check, as `flask run-checks` prints it."""
+
+    server_id: int
+    name: str
+    status: str
+    check_status: str
+    status_code: int | None
+    response_time_ms: float | None
+    message: str
+    ping_id: int
+
+
+def record_results(results: list[Result]) -> list[Recorded]:
+    """Record check results in one transaction; then publish, notify and count them."""
+    if not results:
+        return []
+    recorded, events, change_ids = _write(results)
+    _after_commit(results, events, change_ids)
+    return recorded
+
+
+def _load_state(server_ids):
+    """Return {server_id: mutable state} for the servers that still exist."""
+    stmt = (
+        select(
+            Server.id,
+            Server.name,
+            Server.owner_id,
+            Server.status.label("monitoring"),
+            Server.failure_threshold,
+            Server.degraded_threshold_ms,
+            Server.tls_expires_at,
+            ServerStatus.id.label("status_id"),
+            ServerStatus.status,
+            ServerStatus.consecutive_failures,
+            ServerStatus.changed_at,
+        )
+        .outerjoin(ServerStatus, ServerStatus.server_id == Server.id)
+        .where(Server.id.in_(server_ids))
+    )
+    state = {row.id: dict(row._mapping) for row in db.session.execute(stmt)}
+    missing = [sid for sid, s in state.items() if s["status_id"] is None]
+    for sid in missing:  # a server created without its status row (not through the API)
+        status = ServerStatus(server_id=sid)
+        db.session.add(status)
+        db.session.flush()
+        state[sid].update(status_id=status.id, status=status.status, consecutive_failures=0)
+    return state
+
+
+def _write(results):
+    now = utcnow()
+    state = _load_state(sorted({target.id for target, *_ in results}))
+    pings, changes, statuses, tls, checks = [], [], {}, {}, []
+    rollups = RollupCounter()
+    for target, _planned, started, outcome in sorted(results, key=lambda r: r[2]):
+        server = state.get(target.id)
+        if server is None or server["monitoring"] != MonitoringState.ACTIVE:
+            continue  # deleted, paused or in maintenance since it was claimed
+        checked_at = datetime.fromtimestamp(started, UTC)
+        verdict = next_status(
+            server["status"],
+            server["consecutive_failures"],
+            outcome,
+            server["failure_threshold"],
+            server["degraded_threshold_ms"],
+        )
+        if verdict.status != server["status"]:
+            changes.append(
+                {
+                    "server_id": target.id,
+                    "old_status": server["status"],
+                    "new_status": verdict.status,
+                    "message": verdict.message[:500],
+                    "created_at": checked_at,
+                }
+            )
+            server["changed_at"] = checked_at
+        server.update(status=verdict.status, consecutive_failures=verdict.consecutive_failures)
+        pings.append(
+            {
+                "server_id": target.id,
+                "status": outcome.status,
+                "response_time_ms": outcome.response_time_ms,
+                "status_code": outcome.status_code,
+                "error_message": None if outcome.ok else outcome.message[:500],
+                "checked_at": checked_at,
+            }
+        )
+        status = {
+            "id": server["status_id"],
+            "server_id": target.id,
+            "status": verdict.status,
+            "last_check_at": checked_at,
+            "last_response_time_ms": outcome.response_time_ms,
+            "consecutive_failures": verdict.consecutive_failures,
+            "message": verdict.message[:500],
+            "changed_at": server["changed_at"],
+            "updated_at": now,
+        }
+        statuses[target.id] = status
+        checks.append((server, outcome, status.copy()))
+        rollups.add(target.id, checked_at, outcome.ok, outcome.response_time_ms)
+        expires = outcome.tls_expires_at
+        if expires is not None and expires != server["tls_expires_at"]:
+            tls[target.id] = expires
+    if not pings:
+        db.session.rollback()
+        return [], [], []
+    connection = db.session.connection()
+    ping_table = PingResult.__table__
+    ping_ids = (
+        connection.execute(
+            insert(ping_table).returning(ping_table.c.id, sort_by_parameter_order=True), pings
+        )
+        .scalars()
+        .all()
+    )
+    change_ids = []
+    if changes:
+        table = StatusChange.__table__
+        change_ids = (
+            connection.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), changes
+            )
+            .scalars()
+            .all()
+        )
+    _update_statuses(connection, sorted(statuses.values(), key=lambda s: s["id"]))
+    _update_tls(connection, tls)
+    rollups.write(connection)
+    uptime = uptime_by_server(list(statuses))
+    events, recorded = _events(checks, pings, ping_ids, uptime)
+    db.session.commit()
+    return recorded, events, change_ids
+
+
+def _update_statuses(connection, statuses):
+    table = ServerStatus.__table__
+    fields = [k for k in statuses[0] if k not in ("id", "server_id")]
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({name: bindparam(f"b_{name}") for name in fields})
+    )
+    connection.execute(stmt, [{f"b_{k}": v for k, v in s.items()} for s in statuses])
+
+
+def _update_tls(connection, tls):
+    if not tls:
+        return
+    table = Server.__table__
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(tls_expires_at=bindparam("b_expires"), updated_at=table.c.updated_at)
+    )
+    connection.execute(stmt, [{"b_id": sid, "b_expires": e} for sid, e in sorted(tls.items())])
+
+
+def _events(checks, pings, ping_ids, uptime):
+    from pulseguard.api.ping_results.schemas import PingResultSchema
+    from pulseguard.api.server_status.schemas import ServerStatusSchema
+
+    ping_schema, status_schema = PingResultSchema(), ServerStatusSchema()
+    events, recorded = [], []
+    for (server, outcome, status), ping, ping_id in zip(checks, pings, ping_ids, strict=True):
+        sid, owner = status["server_id"], server["owner_id"]
+        ping["id"] = ping_id
+        figures = uptime.get(sid) or {"uptime": {}, "avg_response_time": None}
+        status["uptime"] = figures["uptime"]
+        status["uptime_percentage"] = figures["uptime"].get("24h")
+        status["avg_response_time"] = figures["avg_response_time"]
+        common = {"server_id": sid, "owner_id": owner, "id": ping_id}
+        events.append({"type": "ping", **common, "data": ping_schema.dump(ping)})
+        events.append({"type": "status", **common, "data": status_schema.dump(status)})
+        recorded.append(
+            Recorded(
+                sid,
+                server["name"],
+                status["status"],
+                outcome.status,
+                outcome.status_code,
+                outcome.response_time_ms,
+                status["message"],
+                ping_id,
+            )
+        )
+    return events, recorded
+
+
+def _after_commit(results, events, change_ids):
+    for _target, planned, started, outcome in results:
+        duration = None if outcome.response_time_ms is None else outcome.response_time_ms / 1000
+        metrics.observe_check(outcome.status, duration, max(0.0, started - planned))
+    if events:
+        try:
+            bus.publish(events)
+        except Exception:  # noqa: BLE001 - the results are committed; a live hiccup is logged
+            log.exception("Publishing %d events failed", len(events))
+    if change_ids:
+        try:
+            triggers.enqueue_for_changes(change_ids)
+        except Exception:  # noqa: BLE001
+            log.exception("Triggering notifications for changes %s failed", change_ids)

@@ -1,0 +1,106 @@
+"""Claiming due servers: compare-and-set, no drift, paused never, restarts, two dispatchers."""
+
+from datetime import timedelta
+
+import gevent
+from sqlalchemy import update
+
+from pulseguard.extensions import db
+from pulseguard.jobs.dispatch import batches, claim_due, spread_fraction
+from pulseguard.models import Server
+from pulseguard.models.types import utcnow
+
+
+def set_next(server_id, when):
+    db.session.execute(update(Server).where(Server.id == server_id).values(next_check_at=when))
+    db.session.commit()
+
+
+def next_at(server_id):
+    db.session.expire_all()
+    return db.session.get(Server, server_id).next_check_at
+
+
+def test_new_server_is_due_at_once_and_claimed_once(ctx, make_server):
+    sid = make_server(check_interval=30)["id"]
+    first = claim_due()
+    db.session.commit()
+    assert [c[0] for c in first] == [sid]
+    assert claim_due() == []
+
+
+def test_next_check_advances_from_the_planned_time(ctx, make_server):
+    sid = make_server(check_interval=30)["id"]
+    now = utcnow()
+    planned = now - timedelta(seconds=5)  # late by 5 s: the next is still planned + 30 s
+    set_next(sid, planned)
+    assert claim_due(now=now) == [(sid, planned)]
+    db.session.commit()
+    assert next_at(sid) == planned + timedelta(seconds=30)
+
+
+def test_lookahead_claims_servers_due_soon(ctx, make_server):
+    sid = make_server(check_interval=30)["id"]
+    now = utcnow()
+    soon = now + timedelta(seconds=2)
+    set_next(sid, soon)
+    assert claim_due(now=now, lookahead_s=1) == []
+    assert claim_due(now=now, lookahead_s=3) == [(sid, soon)]
+
+
+def test_paused_and_maintenance_servers_are_never_claimed(ctx, make_server, as_alice):
+    paused = make_server(name="p")["id"]
+    maint = make_server(name="m")["id"]
+    as_alice.patch(f"/api/servers/{paused}/", json={"status": "paused"})
+    as_alice.patch(f"/api/servers/{maint}/", json={"status": "maintenance"})
+    set_next(paused, utcnow() - timedelta(seconds=1))
+    set_next(maint, utcnow() - timedelta(seconds=1))
+    assert claim_due() == []
+
+
+def test_reactivated_server_is_checked_at_once(ctx, make_server, as_alice):
+    sid = make_server()["id"]
+    as_alice.patch(f"/api/servers/{sid}/", json={"status": "paused"})
+    assert claim_due() == []
+    as_alice.patch(f"/api/servers/{sid}/", json={"status": "active"})
+    assert [c[0] for c in claim_due()] == [sid]
+
+
+def test_long_overdue_server_is_checked_now_and_its_schedule_spread(ctx, make_server):
+    sid = make_server(check_interval=60)["id"]
+    now = utcnow()
+    set_next(sid, now - timedelta(hours=2))  # every process was down for two hours
+    assert claim_due(now=now) == [(sid, now)]
+    db.session.commit()
+    gap = (next_at(sid) - now).total_seconds()
+    assert abs(gap - 60 * spread_fraction(sid)) < 0.01
+    assert 30 <= gap < 60
+
+
+def test_batches_keep_planned_order_and_size(ctx):
+    now = utcnow()
+    claims = [(i, now + timedelta(seconds=i)) for i in range(5)]
+    cut = batches(claims, 2)
+    assert [[item[0] for item in batch] for batch in cut] == [[0, 1], [2, 3], [4]]
+    assert cut[0][1][1] == claims[1][1].timestamp()
+
+
+def test_two_concurrent_dispatchers_never_claim_the_same_server(app, make_server):
+    ids = {make_server(name=f"s{i}", check_interval=60)["id"] for i in range(120)}
+    claimed = {}
+
+    def dispatcher(name):
+        with app.app_context():
+            got = []
+            for _ in range(6):
+                got += claim_due(limit=25)
+                db.session.commit()
+                gevent.sleep(0)
+            claimed[name] = [c[0] for c in got]
+            db.session.remove()
+
+    gevent.joinall([gevent.spawn(dispatcher, "a"), gevent.spawn(dispatcher, "b")], raise_error=True)
+    a, b = claimed["a"], claimed["b"]
+    assert len(a) == len(set(a)) and len(b) == len(set(b))
+    assert not set(a) & set(b)
+    assert set(a) | set(b) == ids
