@@ -99,6 +99,12 @@ class Config:
     TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
     TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
     TWILIO_API_BASE = env("TWILIO_API_BASE", "https://api.twilio.com")
+    SMTP_TIMEOUT_S = float(env("SMTP_TIMEOUT_S", 10))
+    SMS_TIMEOUT_S = float(env("SMS_TIMEOUT_S", 10))
+    # Seconds to wait before each retry of a failed delivery; attempts = retries + 1.
+    NOTIFY_RETRY_DELAYS_S = tuple(
+        float(s) for s in env("NOTIFY_RETRY_DELAYS_S", "30,120,600").split(",") if s.strip()
+    )
     # flask-smorest and the OpenAPI document.
     API_TITLE = "PulseGuard"
     API_VERSION = "1.0"

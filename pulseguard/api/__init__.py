@@ -8,6 +8,7 @@ from pulseguard.api import (
     checks,
     docs_assets,
     notification_configs,
+    notification_deliveries,
     ping_results,
     root,
     server_status,
@@ -24,6 +25,7 @@ BLUEPRINTS = (
     ping_results,
     server_status,
     notification_configs,
+    notification_deliveries,
     checks,
     status_changes,
 )

@@ -1,5 +1,54 @@
-"""What a status change triggers (placeholder until the notifications issue)."""
+"""What a status change triggers: one delivery job per config that wants to hear of it."""
+
+import logging
+
+from sqlalchemy import select
+
+from pulseguard.extensions import db
+from pulseguard.jobs.queue import NOTIFY, enqueue
+from pulseguard.models import Health, NotificationConfig, StatusChange
+from pulseguard.notify.delivery import WANTS, deliver
+
+log = logging.getLogger(__name__)
+
+RESPONDING = (Health.UP, Health.DEGRADED)
+
+
+def event_for(old_status: str, new_status: str) -> str | None:
+    """Return the event a transition is ("failure", "recovery"), or None when it is neither."""
+    if new_status == Health.DOWN and old_status != Health.DOWN:
+        return "failure"
+    if old_status == Health.DOWN and new_status in RESPONDING:
+        return "recovery"
+    return None  # unknown -> up, up <-> degraded, ... tell nobody
 
 
 def enqueue_for_changes(change_ids: list[int]) -> None:
     """Enqueue the notifications due for these committed StatusChange rows."""
+    if not change_ids:
+        return
+    rows = db.session.execute(
+        select(
+            StatusChange.id,
+            StatusChange.server_id,
+            StatusChange.old_status,
+            StatusChange.new_status,
+        ).where(StatusChange.id.in_(change_ids))
+    ).all()
+    events = {row.id: (row.server_id, event_for(row.old_status, row.new_status)) for row in rows}
+    events = {cid: pair for cid, pair in events.items() if pair[1]}
+    if not events:
+        return
+    configs = db.session.scalars(
+        select(NotificationConfig).where(
+            NotificationConfig.server_id.in_({server_id for server_id, _ in events.values()}),
+            NotificationConfig.enabled.is_(True),
+        )
+    ).all()
+    for change_id, (server_id, event) in sorted(events.items()):
+        for config in configs:
+            if config.server_id == server_id and getattr(config, WANTS[event]):
+                try:
+                    enqueue(NOTIFY, deliver, config.id, change_id, event)
+                except Exception:  # noqa: BLE001 - a queue outage must not fail the check batch
+                    log.exception("Could not enqueue %s notification %s", event, config.id)

@@ -12,9 +12,11 @@ from pulseguard.api.notification_configs.schemas import (
     NotificationConfigSchema,
     recipient_error,
 )
+from pulseguard.api.notification_deliveries.schemas import NotificationDeliverySchema
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
 from pulseguard.extensions import db
 from pulseguard.models import NotificationConfig, Server
+from pulseguard.notify.delivery import send_test
 
 
 def apply(config, data):
@@ -94,3 +96,26 @@ class NotificationConfigById(MethodView):
         """Delete a notification config."""
         db.session.delete(get_config(config_id))
         db.session.commit()
+
+
+@blp.route("/<int:config_id>/test/")
+class NotificationConfigTest(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, NotificationDeliverySchema, description="Sent: the recorded attempt")
+    @blp.alt_response(
+        502,
+        schema=NotificationDeliverySchema,
+        description="Not sent: the channel failed or refused it; `error` says why",
+    )
+    @blp.alt_response(404, description="No such config (or not yours)")
+    def post(self, config_id):
+        """Send a test message now, once, without retries (even to a disabled config).
+
+        The answer is the recorded delivery attempt (event `test`): 200 when it was sent,
+        502 with `outcome` `failed` and the channel's `error` when it was not.
+        """
+        delivery = send_test(get_config(config_id))
+        if delivery is None:
+            abort(404, message=f"Notification config {config_id} not found.")
+        return delivery, 200 if delivery.outcome == "sent" else 502

@@ -1,0 +1,51 @@
+"""Routes of /api/notification-deliveries/: GET only; other methods answer 405."""
+
+from flask.views import MethodView
+from flask_jwt_extended import jwt_required
+from sqlalchemy import select
+
+from pulseguard.api.access import get_visible, visible
+from pulseguard.api.notification_deliveries import blp
+from pulseguard.api.notification_deliveries.schemas import (
+    NotificationDeliveryQuerySchema,
+    NotificationDeliverySchema,
+)
+from pulseguard.api.pagination import PAGE_OPTIONS, paginate
+from pulseguard.models import NotificationDelivery, Server
+
+
+def filtered(args):
+    stmt = select(NotificationDelivery).join(Server, Server.id == NotificationDelivery.server_id)
+    if "config_id" in args:
+        stmt = stmt.where(NotificationDelivery.config_id.in_(args["config_id"]))
+    if "server_id" in args:
+        stmt = stmt.where(NotificationDelivery.server_id.in_(args["server_id"]))
+    if "event" in args:
+        stmt = stmt.where(NotificationDelivery.event == args["event"])
+    if "outcome" in args:
+        stmt = stmt.where(NotificationDelivery.outcome == args["outcome"])
+    order = (NotificationDelivery.created_at.desc(), NotificationDelivery.id.desc())
+    return visible(stmt).order_by(*order)
+
+
+@blp.route("/")
+class NotificationDeliveries(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.arguments(NotificationDeliveryQuerySchema, location="query")
+    @blp.response(200, NotificationDeliverySchema(many=True))
+    @blp.paginate(**PAGE_OPTIONS)
+    def get(self, args, pagination_parameters):
+        """List delivery attempts, newest first. Filters: config_id, server_id, event, outcome."""
+        return paginate(filtered(args), pagination_parameters)
+
+
+@blp.route("/<int:delivery_id>/")
+class NotificationDeliveryById(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, NotificationDeliverySchema)
+    @blp.alt_response(404, description="No such delivery (or not yours)")
+    def get(self, delivery_id):
+        """Return one delivery attempt."""
+        return get_visible(NotificationDelivery, delivery_id, "Notification delivery")

@@ -1,0 +1,27 @@
+"""NotificationDelivery schemas."""
+
+from marshmallow import Schema, fields
+
+from pulseguard.api.fields import Choice, IdList, Timestamp
+
+EVENTS = ("failure", "recovery", "reminder", "test")
+OUTCOMES = ("sent", "retrying", "failed")
+
+
+class NotificationDeliverySchema(Schema):
+    id = fields.Int(dump_only=True)
+    config = fields.Int(attribute="config_id", dump_only=True)
+    server = fields.Int(attribute="server_id", dump_only=True)
+    status_change = fields.Int(attribute="status_change_id", dump_only=True, allow_none=True)
+    event = fields.Str(dump_only=True, metadata={"enum": list(EVENTS)})
+    attempt = fields.Int(dump_only=True)
+    outcome = fields.Str(dump_only=True, metadata={"enum": list(OUTCOMES)})
+    error = fields.Str(dump_only=True, allow_none=True)
+    created_at = Timestamp(dump_only=True)
+
+
+class NotificationDeliveryQuerySchema(Schema):
+    config_id = IdList()
+    server_id = IdList()
+    event = Choice(EVENTS)
+    outcome = Choice(OUTCOMES)

@@ -1,0 +1,127 @@
+"""Delivering one notification: the job, its attempt records and its retries."""
+
+import logging
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from pulseguard import metrics
+from pulseguard.extensions import db
+from pulseguard.models import NotificationConfig, NotificationDelivery, Server, StatusChange
+from pulseguard.models.types import utcnow
+from pulseguard.notify.email import EmailTransport
+from pulseguard.notify.message import Event, render, target_of
+from pulseguard.notify.retry import enqueue_later, retry_delay
+from pulseguard.notify.sms import SmsTransport
+from pulseguard.notify.transport import Message, TransportError
+from pulseguard.notify.webhook import WebhookTransport
+
+log = logging.getLogger(__name__)
+
+TRANSPORTS = {"email": EmailTransport, "webhook": WebhookTransport, "sms": SmsTransport}
+WANTS = {
+    "failure": "notify_on_failure",
+    "reminder": "notify_on_failure",
+    "recovery": "notify_on_recovery",
+}
+
+
+def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1) -> str | None:
+    """Make one delivery attempt of an event to a config; return its outcome (None: skipped)."""
+    config = db.session.get(NotificationConfig, config_id)
+    change = db.session.get(StatusChange, change_id) if change_id else None
+    if config is None or not config.enabled or not getattr(config, WANTS[event]):
+        return None
+    if change is None or already_attempted(config_id, change_id, event, attempt):
+        return None
+    server = db.session.get(Server, config.server_id)
+    facts = Event(
+        kind=event,
+        server_id=server.id,
+        server_name=server.name,
+        target=target_of(server),
+        old_status=change.old_status,
+        new_status=change.new_status,
+        detail=change.message,
+        at=change.created_at,
+        status_change_id=change.id,
+    )
+    channel, recipient = config.notification_type, config.recipient
+    db.session.rollback()  # hold no transaction (nor SQLite lock) while the network is slow
+    error = send(channel, recipient, render(facts, current_app.config["PUBLIC_URL"]))
+    delay = None if error is None or error.permanent else retry_delay(attempt)
+    outcome = "sent" if error is None else ("retrying" if delay is not None else "failed")
+    if record(channel, config_id, facts, attempt, outcome, error) is None:
+        return None
+    if outcome == "retrying":
+        enqueue_later(delay, deliver, config_id, change_id, event, attempt + 1)
+    return outcome
+
+
+def send_test(config: NotificationConfig) -> NotificationDelivery:
+    """Send a test message to a config now, once, and return the recorded attempt."""
+    server = db.session.get(Server, config.server_id)
+    status = server.current_status.status if server.current_status else "unknown"
+    facts = Event(
+        kind="test",
+        server_id=server.id,
+        server_name=server.name,
+        target=target_of(server),
+        old_status=status,
+        new_status=status,
+        detail="Test notification",
+        at=utcnow(),
+    )
+    config_id, channel, recipient = config.id, config.notification_type, config.recipient
+    db.session.rollback()
+    error = send(channel, recipient, render(facts, current_app.config["PUBLIC_URL"]))
+    outcome = "sent" if error is None else "failed"
+    return record(channel, config_id, facts, 1, outcome, error)
+
+
+def send(channel: str, recipient: str, message: Message) -> TransportError | None:
+    """Send through the channel's transport; return the error instead of raising it."""
+    try:
+        TRANSPORTS[channel](current_app.config).send(recipient, message)
+    except TransportError as error:
+        return error
+    except Exception as error:  # noqa: BLE001 - a transport bug must not lose the record
+        log.exception("Unexpected error sending a %s notification", channel)
+        return TransportError(f"Unexpected error: {error!r}")
+    return None
+
+
+def already_attempted(config_id: int, change_id: int, event: str, attempt: int) -> bool:
+    """Tell whether this attempt ran already, or the event was delivered (jobs may run twice)."""
+    stmt = select(NotificationDelivery.id).where(
+        NotificationDelivery.config_id == config_id,
+        NotificationDelivery.status_change_id == change_id,
+        NotificationDelivery.event == event,
+        (NotificationDelivery.attempt == attempt) | (NotificationDelivery.outcome == "sent"),
+    )
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def record(
+    channel: str, config_id: int, facts: Event, attempt: int, outcome: str, error
+) -> NotificationDelivery | None:
+    """Store one attempt and count it; None when the config was deleted meanwhile."""
+    row = NotificationDelivery(
+        config_id=config_id,
+        server_id=facts.server_id,
+        status_change_id=facts.status_change_id,
+        event=facts.kind,
+        attempt=attempt,
+        outcome=outcome,
+        error=error.message[:1000] if error else None,
+    )
+    db.session.add(row)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    metrics.observe_delivery(channel, outcome)
+    log.info("Notification %s to config %s attempt %s: %s", facts.kind, config_id, attempt, outcome)
+    return row

@@ -1,0 +1,84 @@
+"""Webhook: POST the JSON payload, signed with HMAC-SHA256 when a secret is configured."""
+
+import hashlib
+import hmac
+import json
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from pulseguard.notify.transport import Message, TransportError
+
+SIGNATURE_HEADER = "X-PulseGuard-Signature"
+MAX_REDIRECTS = 3
+# Answers that may succeed later; any other 4xx means the receiver will never take it.
+TRANSIENT_CODES = {408, 425, 429}
+
+
+def sign(secret: str, body: bytes) -> str:
+    """Return the signature header value of a body: "sha256=" and the hex HMAC."""
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def origin(url: str) -> tuple:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.hostname, parts.port
+
+
+class WebhookTransport:
+    """POST a message's payload to one URL."""
+
+    channel = "webhook"
+
+    def __init__(self, config: dict):
+        self.secret = config.get("WEBHOOK_SECRET")
+        self.timeout_s = float(config.get("WEBHOOK_TIMEOUT_S", 5))
+
+    def send(self, recipient: str, message: Message) -> None:
+        """Deliver the payload, or raise TransportError."""
+        body = json.dumps(message.payload, separators=(",", ":")).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "PulseGuard-Webhook/1.0",
+            "X-PulseGuard-Event": message.event,
+        }
+        if self.secret:
+            headers[SIGNATURE_HEADER] = sign(self.secret, body)
+        url = recipient
+        with requests.Session() as session:
+            for _ in range(MAX_REDIRECTS + 1):
+                response = self._post(session, url, body, headers)
+                if not response.is_redirect:
+                    return check(response)
+                url = self._same_origin_redirect(url, response)
+        raise TransportError(f"Webhook: more than {MAX_REDIRECTS} redirects", permanent=True)
+
+    def _post(self, session, url, body, headers):
+        try:
+            return session.post(
+                url, data=body, headers=headers, timeout=self.timeout_s, allow_redirects=False
+            )
+        except requests.Timeout as error:
+            raise TransportError(f"Webhook timed out after {self.timeout_s:g}s") from error
+        except requests.RequestException as error:
+            raise TransportError(f"Webhook request failed: {error}") from error
+
+    @staticmethod
+    def _same_origin_redirect(url, response):
+        target = urljoin(url, response.headers.get("Location", ""))
+        if origin(target) != origin(url):
+            raise TransportError(
+                f"Webhook redirected to another host ({target}); not followed", permanent=True
+            )
+        return target
+
+
+def check(response: requests.Response) -> None:
+    """Accept a 2xx answer; raise for anything else, permanent for most 4xx."""
+    code = response.status_code
+    if 200 <= code < 300:
+        return
+    detail = response.text[:200].strip()
+    message = f"Webhook answered HTTP {code}" + (f": {detail}" if detail else "")
+    raise TransportError(message, permanent=400 <= code < 500 and code not in TRANSIENT_CODES)
