@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 from config import config_for
 from pulseguard import api, cli, errors, headers, health, logs, metrics, ratelimit
+from pulseguard.dashboard import bp as dashboard_bp
 from pulseguard.extensions import db, jwt, migrate, sock
 
 
@@ -37,6 +38,7 @@ def create_app(config=None):
     api.init_app(app)
     errors.init_app(app)  # after the Api, so that the one error shape wins
     app.register_blueprint(health.bp)
+    app.register_blueprint(dashboard_bp)
     cli.init_app(app)
     metrics.init_app(app)
     headers.init_app(app)

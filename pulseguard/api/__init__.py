@@ -7,6 +7,7 @@ from pulseguard.api import (
     auth,
     checks,
     docs_assets,
+    history,
     notification_configs,
     notification_deliveries,
     ping_results,
@@ -28,6 +29,7 @@ BLUEPRINTS = (
     notification_deliveries,
     checks,
     status_changes,
+    history,
 )
 
 

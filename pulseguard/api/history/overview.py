@@ -1,0 +1,103 @@
+"""The overview: servers joined with their status, filtered and sorted in SQL, and counts."""
+
+import json
+
+from sqlalchemy import String, case, cast, func, select
+
+from pulseguard.api.access import visible
+from pulseguard.api.servers.routes import like_escape
+from pulseguard.extensions import db
+from pulseguard.models import MonitoringState, Server, ServerStatus
+from pulseguard.monitoring.uptime import uptime_by_server
+
+ACTIVE = Server.status == MonitoringState.ACTIVE
+# What the dashboard shows: the health of monitored servers, "paused" for the others.
+DISPLAY_STATUS = case((ACTIVE, ServerStatus.status), else_="paused")
+SEVERITY = case(
+    (~ACTIVE, 4),
+    (ServerStatus.status == "down", 0),
+    (ServerStatus.status == "degraded", 1),
+    (ServerStatus.status == "unknown", 2),
+    else_=3,
+)
+SORTS = {
+    "status": (SEVERITY, func.lower(Server.name), Server.id),
+    "name": (func.lower(Server.name), Server.id),
+    "-name": (func.lower(Server.name).desc(), Server.id.desc()),
+    "response_time": (ServerStatus.last_response_time_ms.asc().nulls_last(), Server.id),
+    "-response_time": (ServerStatus.last_response_time_ms.desc().nulls_last(), Server.id),
+    "last_check": (ServerStatus.last_check_at.asc().nulls_first(), Server.id),
+    "-last_check": (ServerStatus.last_check_at.desc().nulls_last(), Server.id),
+}
+
+
+def with_filters(stmt, args):
+    """Apply the tag and name filters of the overview (status is applied separately)."""
+    if "q" in args:
+        stmt = stmt.where(Server.name.ilike(f"%{like_escape(args['q'])}%", escape="\\"))
+    if "tag" in args:
+        # Tags are a JSON list; its text holds each tag JSON-quoted, on every database.
+        pattern = f"%{like_escape(json.dumps(args['tag']))}%"
+        stmt = stmt.where(cast(Server.tags, String).like(pattern, escape="\\"))
+    return stmt
+
+
+def overview_select(args):
+    """Return a select of (Server, ServerStatus) rows matching the overview's filters."""
+    stmt = select(Server, ServerStatus).join(ServerStatus, ServerStatus.server_id == Server.id)
+    stmt = with_filters(visible(stmt), args)
+    if args.get("status") == "paused":
+        stmt = stmt.where(~ACTIVE)
+    elif "status" in args:
+        stmt = stmt.where(ACTIVE, ServerStatus.status == args["status"])
+    return stmt.order_by(*SORTS[args.get("sort", "status")])
+
+
+def overview_rows(pairs):
+    """Turn (Server, ServerStatus) pairs into overview rows, with uptime per window."""
+    figures = uptime_by_server([server.id for server, _ in pairs])
+    rows = []
+    for server, status in pairs:
+        active = server.status == MonitoringState.ACTIVE
+        rows.append(
+            {
+                "id": server.id,
+                "name": server.name,
+                "protocol": server.protocol,
+                "host": server.host,
+                "port": server.port,
+                "path": server.path,
+                "tags": server.tags or [],
+                "monitoring": server.status,
+                "status": status.status if active else "paused",
+                "health": status.status,
+                "message": status.message,
+                "last_check": status.last_check_at,
+                "response_time": status.last_response_time_ms,
+                "uptime": figures[server.id]["uptime"],
+                "changed_at": status.changed_at,
+            }
+        )
+    return rows
+
+
+def overview_page(stmt, pagination_parameters):
+    """Return one page of overview rows and tell flask-smorest how many there are."""
+    count = select(func.count()).select_from(stmt.order_by(None).subquery())
+    pagination_parameters.item_count = db.session.scalar(count)
+    page = stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
+    return overview_rows(db.session.execute(page).tuples().all())
+
+
+def summary(args):
+    """Return the number of visible servers per display status, and every tag in use."""
+    stmt = select(DISPLAY_STATUS, func.count()).select_from(Server)
+    stmt = stmt.join(ServerStatus, ServerStatus.server_id == Server.id)
+    stmt = with_filters(visible(stmt), args).group_by(DISPLAY_STATUS)
+    counts = dict.fromkeys(("up", "down", "degraded", "unknown", "paused"), 0)
+    for status, count in db.session.execute(stmt):
+        counts[status] = counts.get(status, 0) + count
+    tags = set()
+    for server_tags in db.session.scalars(visible(select(Server.tags))):
+        tags.update(server_tags or ())
+    return {"total": sum(counts.values()), "counts": counts, "tags": sorted(tags)}

@@ -1,0 +1,66 @@
+"""Schemas of the dashboard aggregates."""
+
+from marshmallow import Schema, fields, validate
+
+from pulseguard.api.fields import Choice, Timestamp
+
+DISPLAY_STATUSES = ("up", "down", "degraded", "unknown", "paused")
+SORTS = ("status", "name", "-name", "response_time", "-response_time", "last_check", "-last_check")
+
+
+class OverviewQuerySchema(Schema):
+    status = Choice(DISPLAY_STATUSES)
+    tag = fields.Str(validate=validate.Length(min=1, max=50))
+    q = fields.Str(validate=validate.Length(min=1, max=200))
+    sort = Choice(SORTS, load_default="status")
+
+
+class SummaryQuerySchema(Schema):
+    tag = fields.Str(validate=validate.Length(min=1, max=50))
+    q = fields.Str(validate=validate.Length(min=1, max=200))
+
+
+class OverviewRowSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    protocol = fields.Str()
+    host = fields.Str()
+    port = fields.Int(allow_none=True)
+    path = fields.Str()
+    tags = fields.List(fields.Str())
+    monitoring = fields.Str(metadata={"description": "active, paused or maintenance"})
+    status = fields.Str(metadata={"description": "up, down, degraded, unknown or paused"})
+    health = fields.Str(metadata={"description": "the last checked health, even when paused"})
+    message = fields.Str()
+    last_check = Timestamp(allow_none=True)
+    response_time = fields.Float(allow_none=True)
+    uptime = fields.Dict(keys=fields.Str(), values=fields.Float(allow_none=True))
+    changed_at = Timestamp(allow_none=True)
+
+
+class SummarySchema(Schema):
+    total = fields.Int()
+    counts = fields.Dict(keys=fields.Str(), values=fields.Int())
+    tags = fields.List(fields.Str(), metadata={"description": "every tag in use, sorted"})
+
+
+class WindowQuerySchema(Schema):
+    window = Choice(("1h", "24h", "7d"), load_default="1h")
+
+
+class BucketSchema(Schema):
+    start = Timestamp()
+    checks = fields.Int()
+    failures = fields.Int()
+    avg_response_time = fields.Float(allow_none=True)
+    min_response_time = fields.Float(allow_none=True)
+    max_response_time = fields.Float(allow_none=True)
+
+
+class ResponseTimesSchema(Schema):
+    server = fields.Int()
+    window = fields.Str()
+    bucket_seconds = fields.Int()
+    start = Timestamp()
+    end = Timestamp()
+    buckets = fields.List(fields.Nested(BucketSchema))

@@ -1,0 +1,275 @@
+// The overview: counts, filters and one page of servers from the server; live updates batched per frame.
+import { api } from "./api.js";
+import { $, $$, fmtAgo, fmtMs, fmtPct, h, statusBadge } from "./dom.js";
+import { followStatus } from "./live.js";
+import { reportError, startPage } from "./shell.js";
+
+const PAGE_SIZE = 50;
+const STATUS_WORDS = {
+  up: "Up",
+  down: "Down",
+  degraded: "Degraded",
+  unknown: "Unknown",
+  paused: "Paused",
+};
+const view = { page: 1, q: "", status: "", tag: "", sort: "status" };
+const rows = new Map(); // server id -> {data, el} for the rows on screen
+const known = new Map(); // server id -> last status seen, on screen or not
+const pending = new Map(); // server id -> status update waiting for the next frame
+let frame = 0;
+let totalPages = 1;
+let loadSeq = 0;
+
+function readUrl() {
+  const params = new URLSearchParams(location.search);
+  for (const key of Object.keys(view)) if (params.has(key)) view[key] = params.get(key);
+  view.page = Math.max(1, parseInt(view.page, 10) || 1);
+  $("#f-q").value = view.q;
+  $("#f-status").value = view.status;
+  $("#f-sort").value = view.sort;
+}
+
+function writeUrl() {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(view)) {
+    if (value && !(key === "page" && value === 1) && !(key === "sort" && value === "status")) {
+      params.set(key, value);
+    }
+  }
+  const query = params.toString();
+  history.replaceState(null, "", query ? `/?${query}` : "/");
+}
+
+function query(extra = {}) {
+  const params = new URLSearchParams();
+  if (view.q) params.set("q", view.q);
+  if (view.tag) params.set("tag", view.tag);
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  return params;
+}
+
+function renderRow(server) {
+  const statusText = server.status === "paused" ? server.monitoring : server.status;
+  const target =
+    server.protocol === "tcp"
+      ? `tcp://${server.host}:${server.port}`
+      : `${server.protocol}://${server.host}${server.port && ![80, 443].includes(server.port) ? `:${server.port}` : ""}${server.path}`;
+  const uptime = server.uptime || {};
+  return h(
+    "tr",
+    { dataset: { id: server.id, status: server.status } },
+    h("td", { class: "c-status", "data-label": "Status" }, statusBadge(server.status, statusText)),
+    h(
+      "td",
+      { class: "c-name", "data-label": "Server" },
+      h("a", { href: `/servers/${server.id}` }, server.name),
+      h("span", { class: "target muted" }, target),
+      server.status !== "up" && server.message && server.status !== "paused"
+        ? h("span", { class: "message" }, server.message)
+        : null,
+    ),
+    h(
+      "td",
+      { class: "c-last", "data-label": "Last check", title: server.last_check || "" },
+      fmtAgo(server.last_check),
+    ),
+    h("td", { class: "num c-rt", "data-label": "Response" }, fmtMs(server.response_time)),
+    h("td", { class: "num c-u24", "data-label": "Uptime 24 h" }, fmtPct(uptime["24h"])),
+    h("td", { class: "num c-u7", "data-label": "7 d" }, fmtPct(uptime["7d"])),
+    h("td", { class: "num c-u30", "data-label": "30 d" }, fmtPct(uptime["30d"])),
+    h(
+      "td",
+      { class: "c-tags", "data-label": "Tags" },
+      (server.tags || []).map((tag) =>
+        h("button", { type: "button", class: "tag", dataset: { tag }, title: `Only ${tag}` }, tag),
+      ),
+    ),
+  );
+}
+
+async function loadPage() {
+  const seq = ++loadSeq;
+  const params = query({ page: view.page, page_size: PAGE_SIZE, sort: view.sort });
+  if (view.status) params.set("status", view.status);
+  const { data, pagination } = await api("GET", `/api/overview/?${params}`);
+  if (seq !== loadSeq) return; // a newer request has been made meanwhile
+  if (view.page > 1 && !data.length && pagination.total) {
+    view.page = pagination.last_page || 1;
+    return loadPage();
+  }
+  totalPages = pagination.total_pages || 1;
+  const body = $("#servers tbody");
+  const fragment = document.createDocumentFragment();
+  rows.clear();
+  for (const server of data) {
+    const el = renderRow(server);
+    rows.set(server.id, { data: server, el });
+    known.set(server.id, server.status);
+    fragment.append(el);
+  }
+  body.replaceChildren(fragment);
+  const empty = $("#empty");
+  empty.hidden = data.length > 0;
+  empty.textContent =
+    view.q || view.status || view.tag
+      ? "No server matches these filters."
+      : "No servers yet. Add one to start monitoring.";
+  const first = pagination.total ? (view.page - 1) * PAGE_SIZE + 1 : 0;
+  const last = (view.page - 1) * PAGE_SIZE + data.length;
+  $("#page-info").textContent = `${first}–${last} of ${pagination.total.toLocaleString()}`;
+  $("#prev").disabled = view.page <= 1;
+  $("#next").disabled = view.page >= totalPages;
+  writeUrl();
+}
+
+async function loadSummary() {
+  const summary = await api("GET", `/api/server-status/summary/?${query()}`);
+  $('[data-count="total"]').textContent = summary.total.toLocaleString();
+  for (const [status, count] of Object.entries(summary.counts)) {
+    const el = $(`[data-count="${status}"]`);
+    if (el) el.textContent = count.toLocaleString();
+  }
+  for (const button of $$("#counts .count")) {
+    button.setAttribute("aria-pressed", String(button.dataset.status === view.status));
+  }
+  const select = $("#f-tag");
+  const options = [h("option", { value: "" }, "Any tag")];
+  for (const tag of summary.tags) options.push(h("option", { value: tag }, tag));
+  if (view.tag && !summary.tags.includes(view.tag)) options.push(h("option", { value: view.tag }, view.tag));
+  select.replaceChildren(...options);
+  select.value = view.tag;
+}
+
+function reload() {
+  return Promise.all([loadPage(), loadSummary()]).catch(reportError);
+}
+
+// Refresh counts or the page at most every two seconds while updates stream in.
+function throttled(fn, ms) {
+  let timer = null;
+  let again = false;
+  return () => {
+    if (timer) {
+      again = true;
+      return;
+    }
+    fn();
+    timer = setTimeout(function tick() {
+      timer = null;
+      if (again) {
+        again = false;
+        fn();
+        timer = setTimeout(tick, ms);
+      }
+    }, ms);
+  };
+}
+const refreshSummary = throttled(() => loadSummary().catch(reportError), 2000);
+const refreshPage = throttled(() => loadPage().catch(reportError), 2000);
+
+function onStatus(status) {
+  const previous = known.get(status.server);
+  if (previous !== "paused") known.set(status.server, status.status);
+  if (previous !== undefined && previous !== "paused" && previous !== status.status) {
+    refreshSummary();
+  } else if (previous === undefined) {
+    refreshSummary(); // a server we had not seen yet: its old status is unknown to us
+  }
+  if (rows.has(status.server)) {
+    pending.set(status.server, status);
+    if (!frame) frame = requestAnimationFrame(flush);
+  } else if (previous === undefined && rows.size < PAGE_SIZE) {
+    refreshPage(); // maybe a new server that belongs on this page
+  }
+}
+
+// Apply every update received since the last frame in one go.
+function flush() {
+  frame = 0;
+  let moved = false;
+  for (const [id, status] of pending) {
+    const row = rows.get(id);
+    if (!row || row.data.status === "paused") continue;
+    const server = row.data;
+    const changed = server.status !== status.status;
+    Object.assign(server, {
+      status: status.status,
+      health: status.status,
+      message: status.message ?? server.message,
+      last_check: status.last_check ?? server.last_check,
+      response_time: status.last_response_time ?? server.response_time,
+    });
+    if (status.uptime) server.uptime = status.uptime;
+    const el = renderRow(server);
+    row.el.replaceWith(el);
+    row.el = el;
+    if (changed && (view.status || view.sort === "status")) moved = true;
+  }
+  pending.clear();
+  if (moved) refreshPage();
+}
+
+function bindControls() {
+  let typing = null;
+  $("#f-q").addEventListener("input", (event) => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      view.q = event.target.value.trim();
+      view.page = 1;
+      reload();
+    }, 250);
+  });
+  $("#filters").addEventListener("submit", (event) => event.preventDefault());
+  for (const [id, key] of [
+    ["#f-status", "status"],
+    ["#f-tag", "tag"],
+    ["#f-sort", "sort"],
+  ]) {
+    $(id).addEventListener("change", (event) => {
+      view[key] = event.target.value;
+      view.page = 1;
+      reload();
+    });
+  }
+  $("#counts").addEventListener("click", (event) => {
+    const button = event.target.closest(".count");
+    if (!button) return;
+    view.status = button.dataset.status;
+    $("#f-status").value = view.status;
+    view.page = 1;
+    reload();
+  });
+  $("#servers tbody").addEventListener("click", (event) => {
+    const tag = event.target.closest(".tag");
+    if (!tag) return;
+    view.tag = tag.dataset.tag;
+    view.page = 1;
+    reload();
+  });
+  $("#prev").addEventListener("click", () => {
+    view.page = Math.max(1, view.page - 1);
+    loadPage().catch(reportError);
+  });
+  $("#next").addEventListener("click", () => {
+    view.page = Math.min(totalPages, view.page + 1);
+    loadPage().catch(reportError);
+  });
+  // Keep "12 s ago" true without re-rendering rows.
+  setInterval(() => {
+    for (const { data, el } of rows.values()) {
+      const cell = el.querySelector(".c-last");
+      if (cell) cell.textContent = fmtAgo(data.last_check);
+    }
+  }, 5000);
+}
+
+async function main() {
+  await startPage();
+  readUrl();
+  bindControls();
+  await reload();
+  document.body.dataset.ready = "true";
+  followStatus({ onStatus, onOpen: () => refreshSummary() });
+}
+
+main().catch(reportError);

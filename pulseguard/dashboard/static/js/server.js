@@ -1,0 +1,207 @@
+// One server: status, chart, history, recent results, notifications and actions; updated live.
+import { ApiError, api } from "./api.js";
+import { drawChart } from "./chart.js";
+import { $, $$, flash, fmtAgo, fmtMs, fmtPct, fmtTime, h, statusBadge } from "./dom.js";
+import { followStatus } from "./live.js";
+import { setupNotifications } from "./notifications.js";
+import { reportError, startPage } from "./shell.js";
+
+const serverId = Number(document.body.dataset.serverId);
+const RESULTS = 20;
+let server = null;
+let status = null;
+let chartWindow = "1h";
+let plot = null;
+let frame = 0;
+let results = [];
+
+function target(s) {
+  if (s.protocol === "tcp") return `tcp://${s.host}:${s.port}`;
+  const port = s.port && ![80, 443].includes(s.port) ? `:${s.port}` : "";
+  return `${s.protocol}://${s.host}${port}${s.path}`;
+}
+
+function renderServer() {
+  document.title = `${server.name} · PulseGuard`;
+  $("#server-name").textContent = server.name;
+  const tags = (server.tags || []).map((tag) => h("a", { class: "tag", href: `/?tag=${encodeURIComponent(tag)}` }, tag));
+  $("#server-target").replaceChildren(target(server), " ", ...tags);
+  $("#s-interval").textContent = `every ${server.check_interval} s, timeout ${server.timeout} s`;
+  const pause = $("#toggle-pause");
+  pause.disabled = false;
+  pause.textContent = server.status === "active" ? "Pause" : "Resume";
+  renderStatus();
+}
+
+function renderStatus() {
+  if (!status || !server) return;
+  const shown = server.status === "active" ? status.status : "paused";
+  const label = server.status === "active" ? status.status : server.status;
+  $("#s-status").replaceWith(Object.assign(statusBadge(shown, label), { id: "s-status" }));
+  $("#s-message").textContent = status.message || "–";
+  $("#s-last").textContent = fmtAgo(status.last_check);
+  $("#s-last").title = fmtTime(status.last_check);
+  $("#s-rt").textContent = fmtMs(status.last_response_time);
+  const u = status.uptime || {};
+  $("#s-uptime").textContent = `${fmtPct(u["24h"])} / ${fmtPct(u["7d"])} / ${fmtPct(u["30d"])}`;
+}
+
+function renderResults() {
+  const body = $("#results");
+  if (!results.length) {
+    body.replaceChildren(h("tr", {}, h("td", { colspan: 4, class: "muted" }, "No checks yet.")));
+    return;
+  }
+  body.replaceChildren(
+    ...results.map((r) =>
+      h(
+        "tr",
+        { dataset: { id: r.id } },
+        h("td", { title: fmtTime(r.check_timestamp) }, new Date(r.check_timestamp).toLocaleTimeString()),
+        h("td", {}, statusBadge(r.status === "success" ? "up" : "down", r.status)),
+        h("td", { class: "num" }, fmtMs(r.response_time)),
+        h("td", {}, r.error_message || (r.status_code ? `HTTP ${r.status_code}` : "")),
+      ),
+    ),
+  );
+}
+
+async function loadHistory() {
+  const list = $("#history");
+  try {
+    const { data } = await api("GET", `/api/status-changes/?server_id=${serverId}&page_size=20`);
+    if (!data.length) {
+      list.replaceChildren(h("li", { class: "muted" }, "No status changes yet."));
+      return;
+    }
+    list.replaceChildren(
+      ...data.map((c) =>
+        h(
+          "li",
+          {},
+          statusBadge(c.old_status),
+          h("span", { "aria-hidden": "true" }, " → "),
+          h("span", { class: "sr-only" }, " to "),
+          statusBadge(c.new_status),
+          h("span", { class: "when", title: fmtTime(c.created_at) }, ` ${fmtAgo(c.created_at)}`),
+          c.message ? h("span", { class: "muted" }, ` · ${c.message}`) : null,
+        ),
+      ),
+    );
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
+      list.replaceChildren(h("li", { class: "muted" }, "This PulseGuard does not record status history."));
+    } else throw error;
+  }
+}
+
+async function loadChart() {
+  const answer = await api("GET", `/api/servers/${serverId}/response-times/?window=${chartWindow}`);
+  plot = drawChart($("#chart"), answer, plot);
+  const checks = answer.buckets.reduce((n, b) => n + b.checks, 0);
+  const failures = answer.buckets.reduce((n, b) => n + b.failures, 0);
+  $("#chart-note").textContent = checks
+    ? `${checks} checks, ${failures} failed; each point averages ${answer.bucket_seconds / 60} min.`
+    : "No checks in this period yet.";
+}
+
+function throttled(fn, ms) {
+  let timer = null;
+  return () => {
+    if (!timer) timer = setTimeout(() => ((timer = null), fn()), ms);
+  };
+}
+const refreshChart = throttled(() => loadChart().catch(reportError), 3000);
+const refreshHistory = throttled(() => loadHistory().catch(reportError), 1000);
+
+function onStatus(update) {
+  if (update.server !== serverId) return;
+  if (status && update.status !== status.status) refreshHistory();
+  status = { ...status, ...update, uptime: update.uptime || (status && status.uptime) };
+  schedule();
+}
+
+function onPing(ping) {
+  if (ping.server !== serverId || results.some((r) => r.id === ping.id)) return;
+  results = [ping, ...results].slice(0, RESULTS);
+  schedule();
+  refreshChart();
+}
+
+function schedule() {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    renderStatus();
+    renderResults();
+  });
+}
+
+function bindActions(me) {
+  $("#toggle-pause").addEventListener("click", async () => {
+    try {
+      const next = server.status === "active" ? "paused" : "active";
+      server = await api("PATCH", `/api/servers/${serverId}/`, { status: next });
+      renderServer();
+      flash(next === "paused" ? "Monitoring paused." : "Monitoring resumed.", "info");
+    } catch (error) {
+      reportError(error);
+    }
+  });
+  const check = $("#check-now");
+  check.hidden = !me.is_admin;
+  check.addEventListener("click", async () => {
+    try {
+      await api("POST", "/api/checks/run/", { server_ids: [serverId] });
+      flash("Check queued: the result appears here as soon as it is in.", "info");
+    } catch (error) {
+      reportError(error);
+    }
+  });
+  const dialog = $("#confirm-delete");
+  $("#delete").addEventListener("click", () => dialog.showModal());
+  dialog.addEventListener("close", async () => {
+    if (dialog.returnValue !== "delete") return;
+    try {
+      await api("DELETE", `/api/servers/${serverId}/`);
+      location.assign("/");
+    } catch (error) {
+      reportError(error);
+    }
+  });
+  for (const tab of $$(".tab")) {
+    tab.addEventListener("click", () => {
+      chartWindow = tab.dataset.window;
+      for (const other of $$(".tab")) other.setAttribute("aria-pressed", String(other === tab));
+      loadChart().catch(reportError);
+    });
+  }
+  setInterval(() => status && ($("#s-last").textContent = fmtAgo(status.last_check)), 5000);
+}
+
+async function main() {
+  const me = await startPage();
+  try {
+    server = await api("GET", `/api/servers/${serverId}/`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      $("#main").replaceChildren(h("h1", {}, "Server not found"), h("p", {}, h("a", { href: "/" }, "Back to all servers")));
+      return;
+    }
+    throw error;
+  }
+  bindActions(me);
+  const [statuses, pings] = await Promise.all([
+    api("GET", `/api/server-status/?server_id=${serverId}`),
+    api("GET", `/api/ping-results/?server_id=${serverId}&page_size=${RESULTS}`),
+  ]);
+  status = statuses.data[0] || null;
+  results = pings.data;
+  renderServer();
+  renderResults();
+  await Promise.all([loadChart(), loadHistory(), setupNotifications(serverId)]);
+  document.body.dataset.ready = "true";
+  followStatus({ serverIds: [serverId], onStatus, onPing });
+}
+
+main().catch(reportError);

@@ -1,0 +1,45 @@
+"""Dashboard pages. They hold no data: the modules fetch it with the user's token."""
+
+from flask import render_template
+from sqlalchemy import exists, select
+
+from pulseguard.dashboard import bp
+from pulseguard.extensions import db
+from pulseguard.models import User
+
+
+def page(template, **context):
+    """Render a dashboard page; pulseguard.headers adds the CSP (this app's own files only)."""
+    return render_template(f"dashboard/{template}", **context), 200, {"Cache-Control": "no-cache"}
+
+
+@bp.get("/")
+def overview():
+    """Show every server; on a fresh install, offer to create the administrator instead."""
+    if not db.session.scalar(select(exists().where(User.id.isnot(None)))):
+        return page("setup.html")
+    return page("overview.html")
+
+
+@bp.get("/login")
+def login():
+    """Show the sign-in form."""
+    return page("login.html")
+
+
+@bp.get("/servers/new")
+def new_server():
+    """Show the form to add a server."""
+    return page("server_form.html", server_id=None)
+
+
+@bp.get("/servers/<int:server_id>")
+def server(server_id):
+    """Show one server: chart, history, results, notifications."""
+    return page("server.html", server_id=server_id)
+
+
+@bp.get("/servers/<int:server_id>/edit")
+def edit_server(server_id):
+    """Show the form to edit a server."""
+    return page("server_form.html", server_id=server_id)
