@@ -10,6 +10,22 @@ grep -q "PostgreSQL NOT" /tmp/pulseguard-services.$$ && skipped="$skipped Postgr
 grep -q "Redis NOT" /tmp/pulseguard-services.$$ && skipped="$skipped Redis-tests"
 rm -f /tmp/pulseguard-services.$$
 
+# Browser tests drive Debian's chromium through Playwright (never `playwright install`).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing chromium for the browser tests (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q chromium >/tmp/pulseguard-chromium.log 2>&1 \
+      || { apt-get update -q >>/tmp/pulseguard-chromium.log 2>&1 \
+        && apt-get install -y -q chromium >>/tmp/pulseguard-chromium.log 2>&1; } \
+      || tail -5 /tmp/pulseguard-chromium.log
+  fi
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "!! chromium NOT available (not root, or apt-get failed): browser tests will be skipped"
+    skipped="$skipped browser-tests"
+  fi
+fi
+
 echo "== ruff"
 ruff check . && ruff format --check . || status=1
 

@@ -15,8 +15,8 @@ WINDOWS = {"1h": (60, 60), "24h": (96, 900), "7d": (168, 3600)}
 def bucket_index(column, first_start, size):
     """Return an SQL expression of the bucket index of a timestamp at or after first_start."""
     if db.session.get_bind().dialect.name == "sqlite":
-        # SQLite keeps UTCDateTime as naive UTC text; integer division floors non-negative values.
-        return (cast(func.strftime("%s", column), Integer) - first_start) / size
+        # SQLite keeps UTCDateTime as naive UTC text; // is integer division (floor when >= 0).
+        return (cast(func.strftime("%s", column), Integer) - first_start) // size
     return func.floor((func.extract("epoch", column) - first_start) / size)
 
 

@@ -1,0 +1,29 @@
+"""A tiny HTTP target for browser tests, run as its own process: it answers with the status code
+written in the file given as argv[1] (200 until told otherwise) and prints its port."""
+
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+STATE = Path(sys.argv[1])
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - the http.server naming
+        code = int(STATE.read_text().strip() or 200) if STATE.exists() else 200
+        body = b"ok\n" if code < 400 else b"failing\n"
+        self.send_response(code)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_HEAD = do_GET  # noqa: N815
+
+    def log_message(self, *args):
+        pass
+
+
+if __name__ == "__main__":
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
