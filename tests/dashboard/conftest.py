@@ -59,6 +59,7 @@ class LiveApp:
             FLASK_APP="wsgi:app",
             WEB_CONCURRENCY="1",
             SSE_HEARTBEAT_S="2",
+            RATE_LIMIT_ENABLED="false",  # the tests sign in more often than people do
         )
         self.env = env
         subprocess.run(

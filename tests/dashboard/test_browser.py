@@ -98,11 +98,15 @@ def test_the_overview_filters_counts_and_paginates_on_the_server(live_app, page)
     page.fill("#f-q", "")
     page.select_option("#f-tag", "prod")
     page.wait_for_selector("#page-info:text('1–12 of 12')")
-    page.click("#counts [data-status=unknown]")
-    page.wait_for_selector("#page-info:text('1–1 of 1')")
-    assert row(page, "edge").locator(".badge").inner_text().lower() == "unknown"
+    page.click("#counts [data-status=paused]")
+    page.wait_for_selector("#page-info:text('1–11 of 11')")
+    assert row(page, "edge").count() == 0
+    assert row(page, "node-05").locator(".badge").inner_text().lower() == "paused"
     # The filters live in the address, so a reload keeps them.
-    assert "tag=prod" in page.url and "status=unknown" in page.url
+    assert "tag=prod" in page.url and "status=paused" in page.url
+    page.reload()
+    page.wait_for_selector("#page-info:text('1–11 of 11')")
+    assert page.input_value("#f-status") == "paused" and page.input_value("#f-tag") == "prod"
     page.console.assert_clean(live_app.missing_features())
 
 
