@@ -101,6 +101,8 @@ class Config:
     TWILIO_API_BASE = env("TWILIO_API_BASE", "https://api.twilio.com")
     SMTP_TIMEOUT_S = float(env("SMTP_TIMEOUT_S", 10))
     SMS_TIMEOUT_S = float(env("SMS_TIMEOUT_S", 10))
+    # Delivery attempts running at once per process (a hanging channel holds one each).
+    NOTIFY_CONCURRENCY = int(env("NOTIFY_CONCURRENCY", 50))
     # Seconds to wait before each retry of a failed delivery; attempts = retries + 1.
     NOTIFY_RETRY_DELAYS_S = tuple(
         float(s) for s in env("NOTIFY_RETRY_DELAYS_S", "30,120,600").split(",") if s.strip()

@@ -7,6 +7,7 @@ from rq import SimpleWorker
 from rq.timeouts import BaseDeathPenalty, JobTimeoutException
 
 from pulseguard.jobs.engine import existing_engine
+from pulseguard.notify import runner as notify_runner
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ class PulseGuardWorker(SimpleWorker):
         engine = existing_engine(self.app)
         if engine is not None and not engine.drain(timeout):
             log.warning("Exiting with checks still pending")
+        if not notify_runner.drain(self.app, timeout):
+            log.warning("Exiting with notification deliveries still running")
 
 
 __all__ = ["GeventDeathPenalty", "JobTimeoutException", "PulseGuardWorker"]

@@ -55,7 +55,9 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     if record(channel, config_id, facts, attempt, outcome, error) is None:
         return None
     if outcome == "retrying":
-        enqueue_later(delay, deliver, config_id, change_id, event, attempt + 1)
+        from pulseguard.notify.runner import run_delivery  # the runner imports this module
+
+        enqueue_later(delay, run_delivery, config_id, change_id, event, attempt + 1)
     return outcome
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import gevent
 from flask import current_app
-from rq import Queue
+from rq_scheduler import Scheduler
 
 from pulseguard.jobs.queue import NOTIFY
 from pulseguard.redis_client import redis_connection
@@ -22,9 +22,9 @@ def retry_delay(attempt: int) -> float | None:
 def enqueue_later(delay_s: float, func, *args) -> None:
     """Run func(*args) on the notify queue after delay_s seconds."""
     if current_app.config.get("REDIS_URL"):
-        # Needs a worker started with a scheduler (worker.py: with_scheduler=True).
-        queue = Queue(NOTIFY, connection=redis_connection())
-        queue.enqueue_in(timedelta(seconds=delay_s), func, *args)
+        # rq-scheduler: the scheduler process (`flask start-scheduler`) moves it to the queue.
+        scheduler = Scheduler(queue_name=NOTIFY, connection=redis_connection())
+        scheduler.enqueue_in(timedelta(seconds=delay_s), func, *args)
         return
     gevent.spawn_later(delay_s, _run_embedded, current_app._get_current_object(), func, args)
 

@@ -5,9 +5,10 @@ import logging
 from sqlalchemy import select
 
 from pulseguard.extensions import db
-from pulseguard.jobs.queue import NOTIFY, enqueue
+from pulseguard.jobs.queue import NOTIFY, enqueue_many
 from pulseguard.models import Health, NotificationConfig, StatusChange
-from pulseguard.notify.delivery import WANTS, deliver
+from pulseguard.notify.delivery import WANTS
+from pulseguard.notify.runner import run_delivery
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,13 @@ def enqueue_for_changes(change_ids: list[int]) -> None:
             NotificationConfig.enabled.is_(True),
         )
     ).all()
-    for change_id, (server_id, event) in sorted(events.items()):
-        for config in configs:
-            if config.server_id == server_id and getattr(config, WANTS[event]):
-                try:
-                    enqueue(NOTIFY, deliver, config.id, change_id, event)
-                except Exception:  # noqa: BLE001 - a queue outage must not fail the check batch
-                    log.exception("Could not enqueue %s notification %s", event, config.id)
+    jobs = [
+        (config.id, change_id, event)
+        for change_id, (server_id, event) in sorted(events.items())
+        for config in configs
+        if config.server_id == server_id and getattr(config, WANTS[event])
+    ]
+    try:
+        enqueue_many(NOTIFY, run_delivery, jobs, result_ttl=300)
+    except Exception:  # noqa: BLE001 - a queue outage must not fail the check batch
+        log.exception("Could not enqueue %d notifications for changes %s", len(jobs), change_ids)

@@ -1,0 +1,69 @@
+"""Where delivery attempts run: a bounded gevent pool per process, so that no channel blocks.
+
+The notify job (`run_delivery`) starts the attempt on the pool and returns at once, in the RQ worker
+as in the embedded mode: a hanging SMTP server or webhook holds one pool slot until its timeout,
+never the worker's job loop (and so never the check batches) nor the other channels. When the pool
+is full the job is put back on the queue for a second later instead of waiting.
+"""
+
+import logging
+
+from flask import current_app
+from gevent.pool import Pool
+
+from pulseguard.notify.delivery import deliver
+from pulseguard.notify.retry import enqueue_later
+
+log = logging.getLogger(__name__)
+
+_pools: dict[int, Pool] = {}
+_running: set[tuple] = set()
+FULL_POOL_DELAY_S = 1.0
+
+
+def pool_for(app) -> Pool:
+    """Return this process's delivery pool for the app."""
+    pool = _pools.get(id(app))
+    if pool is None:
+        pool = _pools[id(app)] = Pool(max(1, int(app.config["NOTIFY_CONCURRENCY"])))
+    return pool
+
+
+def run_delivery(config_id: int, change_id: int | None, event: str, attempt: int = 1) -> None:
+    """Start one delivery attempt on this process's pool and return (the notify job)."""
+    app = current_app._get_current_object()
+    key = (id(app), config_id, change_id, event, attempt)
+    if key in _running:
+        return  # the same job, delivered twice by the queue, is running already
+    pool = pool_for(app)
+    if pool.full():
+        enqueue_later(FULL_POOL_DELAY_S, run_delivery, config_id, change_id, event, attempt)
+        return
+    _running.add(key)
+    pool.spawn(_attempt, app, key)
+
+
+def _attempt(app, key):
+    _app_id, *args = key
+    try:
+        with app.app_context():
+            deliver(*args)
+    except Exception:  # noqa: BLE001 - logged as RQ would; the next change still notifies
+        log.exception("Delivery %s failed", args)
+    finally:
+        _running.discard(key)
+
+
+def drain(app, timeout: float) -> bool:
+    """Wait for this process's running attempts; False when some were still running."""
+    pool = _pools.get(id(app))
+    if pool is None:
+        return True
+    pool.join(timeout=timeout)
+    return len(pool) == 0
+
+
+def idle(app) -> bool:
+    """Tell whether no attempt is running in this process."""
+    pool = _pools.get(id(app))
+    return pool is None or len(pool) == 0
