@@ -13,6 +13,7 @@ import gevent
 from pulseguard.extensions import db
 from pulseguard.jobs.dispatch import dispatch_due_checks
 from pulseguard.jobs.upkeep import prune_results
+from pulseguard.notify.reminders import send_reminders
 
 log = logging.getLogger(__name__)
 
@@ -41,5 +42,8 @@ def start_embedded(app) -> list[gevent.Greenlet]:
         gevent.spawn(every, app, config["DISPATCH_INTERVAL_S"], dispatch_due_checks, "dispatch"),
         gevent.spawn_later(
             60, every, app, config["PRUNE_INTERVAL_S"], prune_results, "prune-results"
+        ),
+        gevent.spawn_later(
+            10, every, app, config["REMINDER_INTERVAL_S"], send_reminders, "reminders"
         ),
     ]

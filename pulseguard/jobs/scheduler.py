@@ -15,6 +15,7 @@ from rq_scheduler import Scheduler
 from pulseguard.jobs.dispatch import dispatch_due_checks
 from pulseguard.jobs.queue import UPKEEP
 from pulseguard.jobs.upkeep import prune_results
+from pulseguard.notify.reminders import send_reminders
 from pulseguard.redis_client import redis_connection
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ def periodic_jobs(config) -> list[tuple[str, object, int]]:
     return [
         ("pulseguard-dispatch", dispatch_due_checks, max(1, int(config["DISPATCH_INTERVAL_S"]))),
         ("pulseguard-prune", prune_results, max(60, int(config["PRUNE_INTERVAL_S"]))),
+        ("pulseguard-reminders", send_reminders, max(10, int(config["REMINDER_INTERVAL_S"]))),
     ]
 
 

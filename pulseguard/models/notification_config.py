@@ -28,6 +28,8 @@ class NotificationConfig(db.Model):
     notify_on_recovery: Mapped[bool] = mapped_column(default=True)
     # Repeat the failure message every N minutes while the server stays down (None: never).
     reminder_minutes: Mapped[int | None]
+    # When the last reminder was claimed (compare-and-set, so that two runs never remind twice).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     server = relationship("Server", back_populates="notifications")

@@ -33,7 +33,8 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     change = db.session.get(StatusChange, change_id) if change_id else None
     if config is None or not config.enabled or not getattr(config, WANTS[event]):
         return None
-    if change is None or already_attempted(config_id, change_id, event, attempt):
+    since = config.reminded_at if event == "reminder" else None  # one reminder round
+    if change is None or already_attempted(config_id, change_id, event, attempt, since):
         return None
     server = db.session.get(Server, config.server_id)
     facts = Event(
@@ -94,7 +95,7 @@ def send(channel: str, recipient: str, message: Message) -> TransportError | Non
     return None
 
 
-def already_attempted(config_id: int, change_id: int, event: str, attempt: int) -> bool:
+def already_attempted(config_id: int, change_id: int, event: str, attempt: int, since=None) -> bool:
     """Tell whether this attempt ran already, or the event was delivered (jobs may run twice)."""
     stmt = select(NotificationDelivery.id).where(
         NotificationDelivery.config_id == config_id,
@@ -102,6 +103,8 @@ def already_attempted(config_id: int, change_id: int, event: str, attempt: int) 
         NotificationDelivery.event == event,
         (NotificationDelivery.attempt == attempt) | (NotificationDelivery.outcome == "sent"),
     )
+    if since is not None:
+        stmt = stmt.where(NotificationDelivery.created_at >= since)
     return db.session.scalar(stmt.limit(1)) is not None
 
 
