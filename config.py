@@ -100,6 +100,7 @@ class Config:
     TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
     TWILIO_API_BASE = env("TWILIO_API_BASE", "https://api.twilio.com")
     SMTP_TIMEOUT_S = float(env("SMTP_TIMEOUT_S", 10))
+    SMTP_CA_FILE = env("SMTP_CA_FILE")  # CA bundle for a relay with a private CA
     SMS_TIMEOUT_S = float(env("SMS_TIMEOUT_S", 10))
     # Delivery attempts running at once per process (a hanging channel holds one each).
     NOTIFY_CONCURRENCY = int(env("NOTIFY_CONCURRENCY", 50))

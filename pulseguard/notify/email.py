@@ -20,6 +20,7 @@ class EmailTransport:
         self.password = config.get("SMTP_PASSWORD")
         self.sender = config["SMTP_FROM"]
         self.timeout_s = float(config.get("SMTP_TIMEOUT_S", 10))
+        self.ca_file = config.get("SMTP_CA_FILE")  # None: the system's CAs
 
     def send(self, recipient: str, message: Message) -> None:
         """Deliver the message, or raise TransportError."""
@@ -48,7 +49,7 @@ class EmailTransport:
             raise TransportError(f"SMTP {self.host}:{self.port}: {detail}") from error
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=self.ca_file)
         if self.security == "ssl":
             return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout_s, context=context)
         smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout_s)

@@ -26,13 +26,13 @@ def wait_for(predicate, timeout=10.0, interval=0.02):
 class SmtpPeer:
     """aiosmtpd in a subprocess; `messages()` returns what it accepted."""
 
-    def __init__(self, tmp_path: Path):
+    def __init__(self, tmp_path: Path, tls: tuple[str, str, str] | None = None):
+        """tls: (security "starttls" or "ssl", certificate file, key file)."""
         self.outfile = tmp_path / "mail.jsonl"
         self.outfile.touch()
         script = Path(__file__).with_name("smtp_peer.py")
-        self.process = subprocess.Popen(
-            [sys.executable, str(script), str(self.outfile)], stdout=subprocess.PIPE, text=True
-        )
+        command = [sys.executable, str(script), str(self.outfile), *(tls or ())]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         assert line.startswith("PORT "), f"SMTP peer did not start: {line!r}"
         self.port = int(line.split()[1])

@@ -1,12 +1,14 @@
 """A real SMTP server for the tests (aiosmtpd), run as a subprocess outside gevent.
 
-Usage: python smtp_peer.py OUTFILE. Prints "PORT <n>" once listening on 127.0.0.1, then appends
-every accepted message to OUTFILE as one JSON line. Recipients steer it: "reject*" is refused
-with 550, "flaky*" gets 451 the first time and is accepted afterwards. Login: pulse / secret.
+Usage: python smtp_peer.py OUTFILE [starttls|ssl CERTFILE KEYFILE]. Prints "PORT <n>" once
+listening on 127.0.0.1, then appends every accepted message to OUTFILE as one JSON line.
+Recipients steer it: "reject*" is refused with 550, "flaky*" gets 451 the first time and is
+accepted afterwards. Login: pulse / secret.
 """
 
 import asyncio
 import json
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult
@@ -43,8 +45,12 @@ def authenticate(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
 
-async def main(outfile):
+async def main(outfile, security="none", certfile=None, keyfile=None):
     handler = Handler(outfile)
+    tls = None
+    if security != "none":
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(certfile, keyfile)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: SMTP(
@@ -52,13 +58,16 @@ async def main(outfile):
             authenticator=authenticate,
             auth_require_tls=False,
             auth_exclude_mechanism=["LOGIN"],  # smtplib and aiosmtpd disagree on its flow
+            tls_context=tls if security == "starttls" else None,
+            require_starttls=security == "starttls",
         ),
         "127.0.0.1",
         0,
+        ssl=tls if security == "ssl" else None,
     )
     print("PORT", server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    asyncio.run(main(*sys.argv[1:]))

@@ -9,6 +9,7 @@ import socket
 from datetime import UTC, datetime
 
 import pytest
+import trustme
 from gevent.event import Event
 
 from pulseguard.notify.email import EmailTransport
@@ -17,7 +18,7 @@ from pulseguard.notify.message import render
 from pulseguard.notify.sms import SmsTransport
 from pulseguard.notify.transport import TransportError
 from pulseguard.notify.webhook import WebhookTransport
-from tests.notify.peers import HttpPeer
+from tests.notify.peers import HttpPeer, SmtpPeer
 
 FACTS = Facts(
     kind="failure",
@@ -183,3 +184,39 @@ def test_sms_without_credentials_is_a_permanent_error(app, monkeypatch):
     with pytest.raises(TransportError) as caught:
         SmsTransport(app.config).send("+15557654321", MESSAGE)
     assert caught.value.permanent and "TWILIO_ACCOUNT_SID" in caught.value.message
+
+
+@pytest.fixture
+def certificates(tmp_path):
+    """A private CA, and a certificate for 127.0.0.1 signed by it (files)."""
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    files = {name: str(tmp_path / f"{name}.pem") for name in ("ca", "cert", "key")}
+    ca.cert_pem.write_to_path(files["ca"])
+    cert.cert_chain_pems[0].write_to_path(files["cert"])
+    cert.private_key_pem.write_to_path(files["key"])
+    return files
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_email_goes_over_tls_verified_with_the_configured_ca(
+    app, tmp_path, certificates, monkeypatch, security
+):
+    peer = SmtpPeer(tmp_path, tls=(security, certificates["cert"], certificates["key"]))
+    try:
+        for key, value in {
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": peer.port,
+            "SMTP_SECURITY": security,
+            "SMTP_CA_FILE": certificates["ca"],
+        }.items():
+            monkeypatch.setitem(app.config, key, value)
+        EmailTransport(app.config).send("ops@example.test", MESSAGE)
+        assert [m["to"] for m in peer.messages()] == [["ops@example.test"]]
+        monkeypatch.setitem(app.config, "SMTP_CA_FILE", None)  # the system CAs do not know it
+        with pytest.raises(TransportError) as caught:
+            EmailTransport(app.config).send("ops@example.test", MESSAGE)
+        assert "CERTIFICATE_VERIFY_FAILED" in caught.value.message
+        assert len(peer.messages()) == 1
+    finally:
+        peer.close()
