@@ -127,6 +127,9 @@ def record(
     except IntegrityError:
         db.session.rollback()
         return None
-    metrics.observe_delivery(channel, outcome)
+    try:
+        metrics.observe_delivery(channel, outcome)
+    except Exception:  # noqa: BLE001 - the attempt is recorded; a lost count must not lose a retry
+        log.exception("Counting a delivery failed")
     log.info("Notification %s to config %s attempt %s: %s", facts.kind, config_id, attempt, outcome)
     return row
