@@ -76,6 +76,9 @@ class Config:
     ROLLUP_RETENTION_DAYS = int(env("ROLLUP_RETENTION_DAYS", 90))
     WORKER_QUEUES = env("WORKER_QUEUES", "upkeep,checks,notify")
     SSE_HEARTBEAT_S = float(env("SSE_HEARTBEAT_S", 15))
+    # Live streams: batches a stream may fall behind before it is dropped; replay cap on resume.
+    LIVE_QUEUE_SIZE = int(env("LIVE_QUEUE_SIZE", 256))
+    LIVE_REPLAY_MAX = int(env("LIVE_REPLAY_MAX", 1000))
     METRICS_TOKEN = env("METRICS_TOKEN")
     METRICS_REDIS_PREFIX = env("METRICS_REDIS_PREFIX", "pulseguard:metrics")
     # Security: rate limits (flask-limiter syntax, ";" between limits), CORS, proxies.

@@ -1,6 +1,7 @@
 """gunicorn settings: gevent workers for REST, SSE and WebSocket streams."""
 
 import os
+import resource
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '5000')}"
 worker_class = "gevent"
@@ -8,6 +9,7 @@ worker_class = "gevent"
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 if os.environ.get("REDIS_URL") else 1))
 # Every open SSE or WebSocket stream holds a connection; the default of 1000 locks out REST.
 worker_connections = int(os.environ.get("WORKER_CONNECTIONS", 10000))
+# Open streams end at once on SIGTERM (see post_worker_init), so this is only a backstop.
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", 10))
 timeout = 60
 keepalive = 5
@@ -16,10 +18,40 @@ accesslog = "-" if os.environ.get("ACCESS_LOG") else None
 control_socket_disable = True
 
 
+def raise_file_limit(wanted):
+    """Raise the open-file limit towards `wanted`: each stream is a socket (a file descriptor)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+raise_file_limit(worker_connections + 1024)
+
+
+def end_streams_on_shutdown(worker):
+    """End the worker's live streams as soon as it is asked to stop (SIGTERM).
+
+    gunicorn stops accepting, then waits up to graceful_timeout for open requests: an SSE or
+    WebSocket stream never finishes by itself, so without this every shutdown or deploy would
+    wait the full timeout and then cut the streams.
+    """
+    import gevent
+
+    while worker.alive:
+        gevent.sleep(0.25)
+    from pulseguard import live
+
+    live.shutdown()
+
+
 def post_worker_init(worker):
-    """Without Redis, this worker also dispatches and runs the checks (the embedded mode)."""
+    """Start the worker's greenlets: embedded checks (without Redis) and the stream closer."""
+    import gevent
+
     app = worker.wsgi
     if not app.config.get("REDIS_URL") and os.environ.get("EMBEDDED_SCHEDULER", "1") != "0":
         from pulseguard.jobs.embedded import start_embedded
 
         start_embedded(app)
+    gevent.spawn(end_streams_on_shutdown, worker)

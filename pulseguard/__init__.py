@@ -5,7 +5,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import config_for
-from pulseguard import api, cli, errors, headers, health, logs, metrics, ratelimit
+from pulseguard import api, cli, errors, headers, health, live, logs, metrics, ratelimit
 from pulseguard.dashboard import bp as dashboard_bp
 from pulseguard.extensions import db, jwt, migrate, sock
 
@@ -36,6 +36,7 @@ def create_app(config=None):
     jwt.init_app(app)
     sock.init_app(app)
     api.init_app(app)
+    live.init_app(app)
     errors.init_app(app)  # after the Api, so that the one error shape wins
     app.register_blueprint(health.bp)
     app.register_blueprint(dashboard_bp)

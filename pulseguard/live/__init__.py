@@ -1,1 +1,25 @@
 """Live updates: the event bus, the per-process hub, and the SSE and WebSocket streams."""
+
+from pulseguard.live import sse, ws
+from pulseguard.live.docs import document_websocket
+from pulseguard.live.hub import Hub, close_all_streams
+
+
+def init_app(app):
+    """Register the SSE and WebSocket routes and the app's hub (which starts with a stream)."""
+    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 25})
+    app.config.setdefault("LIVE_QUEUE_SIZE", 256)
+    app.config.setdefault("LIVE_REPLAY_MAX", 1000)
+    app.extensions["pulseguard_live"] = Hub(
+        app.config.get("REDIS_URL"), app.config["EVENTS_CHANNEL"]
+    )
+    api = app.extensions["pulseguard_api"]
+    api.register_blueprint(sse.blp)
+    app.register_blueprint(ws.bp)
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "live_ws.status_socket")
+    document_websocket(api, rule)
+
+
+def shutdown():
+    """End every open stream of this process, so that a graceful shutdown does not wait on them."""
+    close_all_streams()

@@ -1,0 +1,165 @@
+"""One hub per web process: a single bus subscriber that fans each batch out to the streams."""
+
+import logging
+import weakref
+from collections import defaultdict
+
+import gevent
+from gevent.event import Event as Flag
+from redis import RedisError
+
+from pulseguard import metrics
+from pulseguard.live import bus
+from pulseguard.live.events import Batch
+from pulseguard.live.stream import CLOSE, RESYNC, Stream
+
+log = logging.getLogger(__name__)
+
+_hubs = weakref.WeakSet()
+
+
+class Hub:
+    """The per-process fan-out. The subscriber greenlet starts with the first stream."""
+
+    def __init__(self, redis_url: str | None, channel: str, ready_timeout_s: float = 2.0):
+        self.redis_url, self.channel = redis_url, channel
+        self.ready_timeout_s = ready_timeout_s
+        self.streams: set[Stream] = set()
+        self.by_owner: dict[int, set[Stream]] = defaultdict(set)
+        self.admins: set[Stream] = set()
+        self.ready = Flag()  # subscribed: what is published now reaches the streams
+        self.generation = 0  # counts (re)subscriptions
+        self.greenlet = None
+        self.delivered_batches = 0
+        _hubs.add(self)
+
+    # Streams come and go.
+
+    def register(self, stream: Stream) -> None:
+        """Add a stream; return once the bus is subscribed (or the wait timed out)."""
+        self.start()
+        self.streams.add(stream)
+        group = self.admins if stream.viewer.is_admin else self.by_owner[stream.viewer.id]
+        group.add(stream)
+        stream.registered = True
+        metrics.live_client_opened(stream.kind)
+        self.ready.wait(self.ready_timeout_s)
+        # Not subscribed yet: the next subscription makes the stream catch up.
+        stream.generation = self.generation if self.ready.is_set() else -1
+
+    def unregister(self, stream: Stream) -> None:
+        """Remove a stream (safe to call twice)."""
+        if not stream.registered:
+            return
+        stream.registered = False
+        self.streams.discard(stream)
+        if stream.viewer.is_admin:
+            self.admins.discard(stream)
+        else:
+            owners = self.by_owner.get(stream.viewer.id)
+            if owners is not None:
+                owners.discard(stream)
+                if not owners:
+                    del self.by_owner[stream.viewer.id]
+        metrics.live_client_closed(stream.kind)
+
+    def close_streams(self) -> None:
+        """End every open stream (the process is shutting down)."""
+        for stream in tuple(self.streams):
+            stream.put(CLOSE)
+
+    # The subscriber.
+
+    def start(self) -> None:
+        """Start the subscriber greenlet unless it runs already."""
+        if self.greenlet is None or self.greenlet.dead:
+            self.greenlet = gevent.spawn(self.run)
+
+    def run(self) -> None:
+        """Receive batches from the bus for ever."""
+        if self.redis_url:
+            self.run_redis()
+        else:
+            self.run_local()
+
+    def run_local(self) -> None:
+        queue = bus.subscribe_local(self.channel)
+        try:
+            self.subscribed()
+            while True:
+                self.dispatch(queue.get())
+        finally:
+            bus.unsubscribe_local(self.channel, queue)
+
+    def run_redis(self) -> None:
+        delay = 0.1
+        while True:
+            client = pubsub = None
+            try:
+                client = bus.subscriber_connection(self.redis_url)
+                pubsub = client.pubsub()
+                pubsub.subscribe(self.channel)
+                while (message := pubsub.get_message(timeout=5)) is None:
+                    pass
+                if message["type"] != "subscribe":
+                    raise RedisError(f"Unexpected first message: {message!r}")
+                self.subscribed()
+                delay = 0.1
+                while True:
+                    message = pubsub.get_message(timeout=5)
+                    if message is not None and message["type"] == "message":
+                        self.dispatch(message["data"])
+            except (RedisError, OSError) as error:
+                self.ready.clear()
+                log.warning("Live event bus lost (%s); resubscribing in %.1f s", error, delay)
+            finally:
+                for thing in (pubsub, client):
+                    try:
+                        thing is not None and thing.close()
+                    except (RedisError, OSError):
+                        pass
+            gevent.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+    def subscribed(self) -> None:
+        """Mark the bus as subscribed, and have streams that may have missed events catch up."""
+        self.generation += 1
+        self.ready.set()
+        for stream in tuple(self.streams):
+            if stream.generation is not None and stream.generation != self.generation:
+                stream.generation = self.generation
+                stream.put(RESYNC)
+
+    def dispatch(self, payload) -> None:
+        """Fan one bus message out to the streams that may see it."""
+        try:
+            batch = Batch.decode(payload)
+        except (ValueError, KeyError, TypeError) as error:
+            log.error("Ignoring a malformed live event message: %s", error)
+            return
+        self.delivered_batches += 1
+        for owner_id, events in batch.by_owner.items():
+            for stream in tuple(self.by_owner.get(owner_id, ())):
+                self.offer(stream, batch, events)
+        for stream in tuple(self.admins):
+            self.offer(stream, batch, batch.events)
+
+    def offer(self, stream, batch, events) -> None:
+        try:
+            stream.offer(batch, events)
+        except Exception:  # noqa: BLE001 - one broken stream never stops the others
+            log.exception("Live stream failed to take a batch")
+            stream.drop("it failed")
+        if stream.dropped:
+            self.unregister(stream)
+
+
+def hub_for(app) -> Hub:
+    """Return the app's hub (created in init_app; nothing runs until a stream opens)."""
+    return app.extensions["pulseguard_live"]
+
+
+def close_all_streams() -> None:
+    """End every open stream of every hub in this process (gunicorn calls it on shutdown)."""
+    for hub in tuple(_hubs):
+        hub.close_streams()

@@ -1,0 +1,69 @@
+"""What streams read from the database: snapshots, the latest results, and what was missed."""
+
+from sqlalchemy import func, select
+
+from pulseguard.api.access import visible
+from pulseguard.api.ping_results.schemas import PingResultSchema
+from pulseguard.api.server_status.routes import with_uptime
+from pulseguard.api.server_status.schemas import ServerStatusSchema
+from pulseguard.api.servers.routes import like_escape
+from pulseguard.extensions import db
+from pulseguard.models import PingResult, Server, ServerStatus
+
+ping_schema = PingResultSchema(many=True)
+status_schema = ServerStatusSchema(many=True)
+
+
+def newest_ping_id() -> int:
+    """Return the highest PingResult id so far (0 when there is none)."""
+    return db.session.scalar(select(func.max(PingResult.id))) or 0
+
+
+def server_ids_matching(viewer, server_ids=None, query=None) -> list[int]:
+    """Return the ids of the viewer's servers among server_ids whose name contains query."""
+    stmt = select(Server.id)
+    if server_ids is not None:
+        stmt = stmt.where(Server.id.in_(server_ids))
+    if query:
+        stmt = stmt.where(Server.name.ilike(f"%{like_escape(query)}%", escape="\\"))
+    return list(db.session.scalars(visible(stmt, viewer).order_by(Server.id)))
+
+
+def statuses(viewer, server_ids=None, status=None, since=None) -> list[dict]:
+    """Return the current statuses (with uptime, as REST shows them), by server id."""
+    stmt = select(ServerStatus).join(Server, Server.id == ServerStatus.server_id)
+    if server_ids is not None:
+        stmt = stmt.where(ServerStatus.server_id.in_(server_ids))
+    if status:
+        stmt = stmt.where(ServerStatus.status == status)
+    if since is not None:
+        stmt = stmt.where(ServerStatus.updated_at >= since)
+    rows = list(db.session.scalars(visible(stmt, viewer).order_by(ServerStatus.server_id)))
+    return status_schema.dump(with_uptime(rows))
+
+
+def _pings(viewer, server_ids, status):
+    stmt = select(PingResult).join(Server, Server.id == PingResult.server_id)
+    if server_ids is not None:
+        stmt = stmt.where(PingResult.server_id.in_(server_ids))
+    if status:
+        stmt = stmt.join(ServerStatus, ServerStatus.server_id == PingResult.server_id).where(
+            ServerStatus.status == status
+        )
+    return visible(stmt, viewer)
+
+
+def latest_pings(viewer, limit, server_ids=None, status=None, since=None) -> list[dict]:
+    """Return the newest results, newest first (status filters by the server's current status)."""
+    stmt = _pings(viewer, server_ids, status)
+    if since is not None:
+        stmt = stmt.where(PingResult.checked_at >= since)
+    stmt = stmt.order_by(PingResult.id.desc()).limit(limit)
+    return ping_schema.dump(db.session.scalars(stmt))
+
+
+def pings_after(viewer, after_id, limit, server_ids=None, status=None) -> list[dict]:
+    """Return the results with an id above after_id, oldest first (at most the newest limit)."""
+    stmt = _pings(viewer, server_ids, status).where(PingResult.id > after_id)
+    rows = list(db.session.scalars(stmt.order_by(PingResult.id.desc()).limit(limit)))
+    return ping_schema.dump(reversed(rows))

@@ -1,0 +1,178 @@
+"""GET /api/events/status/: Server-Sent Events of statuses and check results."""
+
+from flask import Response, current_app, request
+from flask.views import MethodView
+from flask_jwt_extended import jwt_required
+from flask_smorest import Blueprint
+from gevent.queue import Empty
+
+from pulseguard.extensions import db
+from pulseguard.live import queries
+from pulseguard.live.events import sse_message
+from pulseguard.live.hub import hub_for
+from pulseguard.live.schemas import EventQuerySchema
+from pulseguard.live.stream import CLOSE, RESYNC, Stream, Viewer
+from pulseguard.security import current_user
+
+blp = Blueprint(
+    "events",
+    __name__,
+    url_prefix="/api/events",
+    description="Live updates as Server-Sent Events (the WebSocket twin is /ws/status/)",
+)
+
+RETRY = "retry: 5000\n\n"
+HEARTBEAT = ": heartbeat\n\n"
+EVENT_STREAM = {"text/event-stream": {"schema": {"type": "string"}}}
+STREAM_DOC = """A `text/event-stream` that never ends while the client reads it:
+
+1. `retry: 5000`
+2. `event: status`, data: a JSON array of ServerStatus (all matching, or changed since `since`)
+3. `event: ping`, data: a JSON array of the latest matching PingResults, newest first (`limit`)
+4. then, as checks complete, `event: ping` (one PingResult) and `event: status` (one ServerStatus),
+   each with an `id:` line; `: heartbeat` comments while idle.
+
+With a `Last-Event-ID` header (sent by browsers on reconnect) the stream starts with `retry`, an
+`event: status` array of the servers that changed since that id, and every missed `ping`, oldest
+first, each with its `id:` line; then it carries on live."""
+
+
+class SseStream(Stream):
+    """An SSE client: optional server and status filters."""
+
+    kind = "sse"
+    __slots__ = ("server_ids", "status")
+
+    def __init__(self, viewer, size, sock, server_ids=None, status=None):
+        super().__init__(viewer, size, sock)
+        self.server_ids, self.status = server_ids, status
+
+    def select(self, batch, events):
+        if self.server_ids is None and self.status is None:
+            return events
+        wanted = []
+        for event in events:
+            if self.server_ids is not None and event.server_id not in self.server_ids:
+                continue
+            if self.status is not None:
+                if event.type == "status":
+                    current = event.data.get("status")
+                else:
+                    current = batch.status_of.get(event.server_id)
+                if current != self.status:
+                    continue
+            wanted.append(event)
+        return wanted
+
+
+def last_event_id():
+    """Return the Last-Event-ID header as an int, or None when absent or not an id."""
+    value = request.headers.get("Last-Event-ID", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def snapshot(stream, args):
+    """Return the opening of a new stream and the ping ids it holds."""
+    ids = stream.server_ids
+    statuses = queries.statuses(stream.viewer, ids, stream.status, args.get("since"))
+    pings = queries.latest_pings(
+        stream.viewer, args["limit"], ids, stream.status, args.get("since")
+    )
+    newest = pings[0]["id"] if pings else None
+    text = RETRY + sse_message("status", statuses) + sse_message("ping", pings, newest)
+    return text, {ping["id"] for ping in pings}
+
+
+def missed(stream, after_id, always=True):
+    """Return what a stream missed after an event id: changed statuses, then each ping."""
+    cap = current_app.config.get("LIVE_REPLAY_MAX", 1000)
+    pings = queries.pings_after(stream.viewer, after_id, cap, stream.server_ids, stream.status)
+    if not pings and not always:
+        return "", set()
+    changed = sorted({ping["server"] for ping in pings})
+    statuses = queries.statuses(stream.viewer, changed, stream.status) if changed else []
+    text = sse_message("status", statuses)
+    text += "".join(sse_message("ping", ping, ping["id"]) for ping in pings)
+    return text, {ping["id"] for ping in pings}
+
+
+def events(app, stream, opening, sent_ids):
+    """Yield the stream: its opening, then live batches, heartbeats and catch-ups."""
+    hub = hub_for(app)
+    heartbeat_s = app.config["SSE_HEARTBEAT_S"]
+    # Batches queued while the opening was read may repeat what it holds.
+    pending = stream.queue.qsize()
+    try:
+        yield opening
+        while not stream.dropped:
+            try:
+                item = stream.queue.get(timeout=heartbeat_s)
+            except Empty:
+                yield HEARTBEAT
+                continue
+            if item is CLOSE:
+                return
+            if item is RESYNC:
+                with app.app_context():
+                    text, ids = missed(stream, stream.max_seen, always=False)
+                if text:
+                    stream.max_seen = max(stream.max_seen, *ids)
+                    yield text
+                continue
+            if pending:
+                pending -= 1
+                item = [event for event in item if event.id not in sent_ids]
+                if not item:
+                    continue
+            stream.max_seen = max(stream.max_seen, max(event.id for event in item))
+            yield "".join(event.sse for event in item)
+    finally:
+        hub.unregister(stream)
+
+
+def open_stream(args):
+    """Register a stream with the hub, read its opening, and return the streaming response."""
+    user = current_user()
+    viewer = Viewer(user.id, user.is_admin)
+    # Streams hold no DB connection while they wait or stream.
+    db.session.remove()
+    app = current_app._get_current_object()
+    server_ids = set(args["server_id"]) if "server_id" in args else None
+    size = app.config.get("LIVE_QUEUE_SIZE", 256)
+    stream = SseStream(
+        viewer, size, request.environ.get("gunicorn.socket"), server_ids, args.get("status")
+    )
+    hub = hub_for(app)
+    hub.register(stream)
+    try:
+        resume_from = last_event_id()
+        if resume_from is None:
+            stream.max_seen = queries.newest_ping_id()
+            opening, sent_ids = snapshot(stream, args)
+        else:
+            stream.max_seen = resume_from
+            opening, sent_ids = missed(stream, resume_from)
+            opening = RETRY + opening
+            stream.max_seen = max([resume_from, *sent_ids])
+    except BaseException:
+        hub.unregister(stream)
+        raise
+    finally:
+        db.session.remove()
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return Response(
+        events(app, stream, opening, sent_ids), mimetype="text/event-stream", headers=headers
+    )
+
+
+@blp.route("/status/")
+class StatusEvents(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.arguments(EventQuerySchema, location="query")
+    @blp.response(200, content_type="text/event-stream", description=STREAM_DOC)
+    @blp.doc(responses={"200": {"description": STREAM_DOC, "content": EVENT_STREAM}})
+    @blp.alt_response(401, description="No valid token (JSON error, no stream)")
+    def get(self, args):
+        """Stream statuses and check results as they happen (Server-Sent Events)."""
+        return open_stream(args)
