@@ -2,6 +2,8 @@
 
 import os
 import resource
+import subprocess
+import sys
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '5000')}"
 worker_class = "gevent"
@@ -55,3 +57,13 @@ def post_worker_init(worker):
 
         start_embedded(app)
     gevent.spawn(end_streams_on_shutdown, worker)
+
+
+def child_exit(server, worker):
+    """Forget a dead worker's open-stream counts in the shared metrics.
+
+    In a subprocess: the master must never import the app (nor redis, ssl...) unpatched, or the
+    workers it forks later would inherit those modules before gevent patches them.
+    """
+    code = f"from pulseguard.metrics import forget_process; forget_process({worker.pid})"
+    subprocess.Popen([sys.executable, "-c", code], cwd=os.path.dirname(os.path.abspath(__file__)))

@@ -10,9 +10,7 @@ def init_app(app):
     app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 25})
     app.config.setdefault("LIVE_QUEUE_SIZE", 256)
     app.config.setdefault("LIVE_REPLAY_MAX", 1000)
-    app.extensions["pulseguard_live"] = Hub(
-        app.config.get("REDIS_URL"), app.config["EVENTS_CHANNEL"]
-    )
+    app.extensions["pulseguard_live"] = Hub(app)
     api = app.extensions["pulseguard_api"]
     api.register_blueprint(sse.blp)
     app.register_blueprint(ws.bp)

@@ -5,6 +5,7 @@ import weakref
 from collections import defaultdict
 
 import gevent
+from flask import has_app_context
 from gevent.event import Event as Flag
 from redis import RedisError
 
@@ -21,8 +22,9 @@ _hubs = weakref.WeakSet()
 class Hub:
     """The per-process fan-out. The subscriber greenlet starts with the first stream."""
 
-    def __init__(self, redis_url: str | None, channel: str, ready_timeout_s: float = 2.0):
-        self.redis_url, self.channel = redis_url, channel
+    def __init__(self, app, ready_timeout_s: float = 2.0):
+        self.app = app
+        self.redis_url, self.channel = app.config.get("REDIS_URL"), app.config["EVENTS_CHANNEL"]
         self.ready_timeout_s = ready_timeout_s
         self.streams: set[Stream] = set()
         self.by_owner: dict[int, set[Stream]] = defaultdict(set)
@@ -42,7 +44,7 @@ class Hub:
         group = self.admins if stream.viewer.is_admin else self.by_owner[stream.viewer.id]
         group.add(stream)
         stream.registered = True
-        metrics.live_client_opened(stream.kind)
+        self.count(metrics.live_client_opened, stream.kind)
         self.ready.wait(self.ready_timeout_s)
         # Not subscribed yet: the next subscription makes the stream catch up.
         stream.generation = self.generation if self.ready.is_set() else -1
@@ -61,7 +63,15 @@ class Hub:
                 owners.discard(stream)
                 if not owners:
                     del self.by_owner[stream.viewer.id]
-        metrics.live_client_closed(stream.kind)
+        self.count(metrics.live_client_closed, stream.kind)
+
+    def count(self, hook, kind) -> None:
+        """Call a metrics hook in an app context (streams end outside their request)."""
+        if has_app_context():
+            hook(kind)
+        else:
+            with self.app.app_context():
+                hook(kind)
 
     def close_streams(self) -> None:
         """End every open stream (the process is shutting down)."""

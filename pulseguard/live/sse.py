@@ -1,5 +1,7 @@
 """GET /api/events/status/: Server-Sent Events of statuses and check results."""
 
+import socket
+
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
@@ -11,7 +13,7 @@ from pulseguard.live import queries
 from pulseguard.live.events import sse_message
 from pulseguard.live.hub import hub_for
 from pulseguard.live.schemas import EventQuerySchema
-from pulseguard.live.stream import CLOSE, RESYNC, Stream, Viewer
+from pulseguard.live.stream import CLOSE, RESYNC, Stream, Viewer, shutdown_socket
 from pulseguard.security import current_user
 
 blp = Blueprint(
@@ -111,6 +113,8 @@ def events(app, stream, opening, sent_ids):
                 yield HEARTBEAT
                 continue
             if item is CLOSE:
+                if stream.sock is not None:
+                    shutdown_socket(stream.sock, socket.SHUT_RD)
                 return
             if item is RESYNC:
                 with app.app_context():

@@ -20,10 +20,14 @@ class Viewer(NamedTuple):
     is_admin: bool
 
 
-def shutdown_socket(sock) -> None:
-    """Shut a client socket down so that a greenlet blocked writing to it fails at once."""
+def shutdown_socket(sock, how=socket.SHUT_RDWR) -> None:
+    """Shut a client socket down so that a greenlet blocked writing to it fails at once.
+
+    SHUT_RD alone lets the response finish and then ends the connection instead of keeping it
+    alive for another request (the server is shutting down).
+    """
     try:
-        sock.shutdown(socket.SHUT_RDWR)
+        sock.shutdown(how)
     except OSError:
         pass
 
