@@ -1,7 +1,6 @@
 """Live updates: the event bus, the per-process hub, and the SSE and WebSocket streams."""
 
 from pulseguard.live import sse, ws
-from pulseguard.live.docs import document_websocket
 from pulseguard.live.hub import Hub, close_all_streams
 
 
@@ -14,8 +13,6 @@ def init_app(app):
     api = app.extensions["pulseguard_api"]
     api.register_blueprint(sse.blp)
     app.register_blueprint(ws.bp)
-    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "live_ws.status_socket")
-    document_websocket(api, rule)
 
 
 def shutdown():

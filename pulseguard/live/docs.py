@@ -1,7 +1,10 @@
-"""The WebSocket API in the OpenAPI document (OpenAPI cannot type it; the description does)."""
+"""The live API described for the OpenAPI document (OpenAPI 3.0 has no WebSocket operations)."""
 
-WS_DOC = """Upgrade to a WebSocket. Authenticate with `Authorization: Bearer <JWT>` on the upgrade
-request or `?token=<JWT>`; without a valid token the socket is accepted and closed with code 4001.
+EVENTS_TAG = """Live updates: Server-Sent Events here, and a WebSocket at `/ws/status/`.
+
+**WebSocket `/ws/status/`** (not an HTTP operation, so it is described here). Authenticate with
+`Authorization: Bearer <JWT>` on the upgrade request or `?token=<JWT>`; without a valid token the
+socket is accepted and closed with code 4001.
 
 Client to server, JSON text frames:
 - `{"action": "latest", "server_ids": [1, 2]?, "query": "prod"?, "limit": 20?}` ->
@@ -17,29 +20,3 @@ Server to client after each check of a subscribed server:
 
 Bad JSON, an unknown action or a bad field: `{"type": "error", "message": "...", "errors": {...}?}`;
 the socket stays open. The server closes with 1001 when it shuts down."""
-
-
-def document_websocket(api, rule) -> None:
-    """Add the WebSocket route (a werkzeug Rule) to the API's OpenAPI document."""
-    api.spec.path(
-        rule=rule,
-        operations={
-            "get": {
-                "tags": ["events"],
-                "summary": "Live updates over a WebSocket.",
-                "description": WS_DOC,
-                "parameters": [
-                    {
-                        "in": "query",
-                        "name": "token",
-                        "schema": {"type": "string"},
-                        "description": "The JWT, when a header cannot be set.",
-                    }
-                ],
-                "responses": {
-                    "101": {"description": "Switching protocols: the WebSocket is open."},
-                    "400": {"description": "Not a WebSocket upgrade request."},
-                },
-            }
-        },
-    )

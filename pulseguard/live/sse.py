@@ -10,6 +10,7 @@ from gevent.queue import Empty
 
 from pulseguard.extensions import db
 from pulseguard.live import queries
+from pulseguard.live.docs import EVENTS_TAG
 from pulseguard.live.events import sse_message
 from pulseguard.live.hub import hub_for
 from pulseguard.live.schemas import EventQuerySchema
@@ -20,7 +21,7 @@ blp = Blueprint(
     "events",
     __name__,
     url_prefix="/api/events",
-    description="Live updates as Server-Sent Events (the WebSocket twin is /ws/status/)",
+    description=EVENTS_TAG,
 )
 
 RETRY = "retry: 5000\n\n"
