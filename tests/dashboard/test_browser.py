@@ -200,7 +200,7 @@ def test_a_server_turns_up_then_down_live_without_reloading(live_app, page, targ
     )
     # A server added elsewhere shows up, then turns up, without a reload.
     page.wait_for_selector("#servers tr[data-status=up] a:text-is('flappy')", timeout=20000)
-    assert page.inner_text("[data-count=up]") == "1"
+    wait_until(lambda: page.inner_text("[data-count=up]") == "1", message="up count")
     target.answer(500)
     # Check it now rather than waiting for the interval: the admin's button does that.
     requests.post(
