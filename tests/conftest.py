@@ -3,6 +3,7 @@
 # Tests run the way the processes do: tests/gevent_patch.py (loaded first by -p) patched already.
 import os
 import uuid
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -30,19 +31,28 @@ def pytest_report_header(config):
     return f"PulseGuard tests on {DB_KIND}"
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """Return the URL of an empty database for this test session, and drop it afterwards."""
+@contextmanager
+def empty_database(folder, prefix="pulseguard_test"):
+    """Yield the URL of a new, empty database of the kind under test, and drop it afterwards."""
     if DB_KIND != "postgresql":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db')}/pulseguard.db"
+        yield f"sqlite:///{folder}/{prefix}.db"
         return
-    name = f"pulseguard_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     server = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    yield f"{server}/{name}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """Return the URL of an empty database for this test session."""
+    with empty_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 def make_config(database_url, **overrides):
