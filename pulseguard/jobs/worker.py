@@ -1,10 +1,14 @@
 """The RQ worker of worker.py: no fork per job, an app context per job, gevent-friendly timeouts."""
 
 import logging
+import signal
 
 import gevent
+import greenlet
 from rq import SimpleWorker
+from rq.exceptions import StopRequested
 from rq.timeouts import BaseDeathPenalty, JobTimeoutException
+from rq.worker import WorkerStatus
 
 from pulseguard.jobs.engine import existing_engine
 from pulseguard.notify import runner as notify_runner
@@ -35,6 +39,26 @@ class PulseGuardWorker(SimpleWorker):
     def __init__(self, *args, app=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.app = app
+
+    def _install_signal_handlers(self):
+        """Handle SIGTERM/SIGINT in a greenlet of their own, then stop the main loop.
+
+        RQ's handlers raise StopRequested in whatever runs when the signal lands; under gevent that
+        is often a probe's greenlet, not the loop waiting on Redis.
+        """
+        self._main_greenlet = greenlet.getcurrent()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            gevent.signal_handler(signum, self._request_stop_gevent, signum)
+
+    def _request_stop_gevent(self, signum):
+        if self._stop_requested:
+            log.warning("Second stop signal: exiting now")
+            gevent.kill(self._main_greenlet, SystemExit(1))
+            return
+        log.info("Warm shutdown requested (signal %s)", signum)
+        self._stop_requested = True
+        if self.get_state() != WorkerStatus.BUSY:
+            gevent.kill(self._main_greenlet, StopRequested())
 
     def execute_job(self, job, queue):
         with self.app.app_context():

@@ -25,6 +25,7 @@ from pulseguard.models import (
     StatusChange,
 )
 from pulseguard.models.types import utcnow
+from pulseguard.monitoring import bulk_pg
 from pulseguard.monitoring.rollups import RollupCounter
 from pulseguard.monitoring.state import next_status
 from pulseguard.monitoring.uptime import uptime_by_server
@@ -145,27 +146,28 @@ def _write(results):
         db.session.rollback()
         return [], [], []
     connection = db.session.connection()
-    ping_table = PingResult.__table__
-    ping_ids = (
-        connection.execute(
-            insert(ping_table).returning(ping_table.c.id, sort_by_parameter_order=True), pings
-        )
-        .scalars()
-        .all()
-    )
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        ping_ids = bulk_pg.insert_pings(connection, pings)
+    else:
+        table = PingResult.__table__
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ping_ids = connection.execute(stmt, pings).scalars().all()
     change_ids = []
     if changes:
         table = StatusChange.__table__
-        change_ids = (
-            connection.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True), changes
-            )
-            .scalars()
-            .all()
-        )
-    _update_statuses(connection, sorted(statuses.values(), key=lambda s: s["id"]))
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        change_ids = connection.execute(stmt, changes).scalars().all()
+    ordered = sorted(statuses.values(), key=lambda s: s["id"])
+    if postgres:
+        bulk_pg.update_statuses(connection, ordered)
+    else:
+        _update_statuses(connection, ordered)
     _update_tls(connection, tls)
-    rollups.write(connection)
+    if postgres:
+        bulk_pg.upsert_rollups(connection, rollups.rows())
+    else:
+        rollups.write(connection)
     uptime = uptime_by_server(list(statuses))
     events, recorded = _events(checks, pings, ping_ids, uptime)
     db.session.commit()
@@ -227,9 +229,21 @@ def _events(checks, pings, ping_ids, uptime):
 
 
 def _after_commit(results, events, change_ids):
-    for _target, planned, started, outcome in results:
-        duration = None if outcome.response_time_ms is None else outcome.response_time_ms / 1000
-        metrics.observe_check(outcome.status, duration, max(0.0, started - planned))
+    observations = [
+        (
+            outcome.status,
+            None if outcome.response_time_ms is None else outcome.response_time_ms / 1000,
+            max(0.0, started - planned),
+        )
+        for _target, planned, started, outcome in results
+    ]
+    # One call per batch when the metrics module offers it: one Redis round trip, not one per check.
+    observe_many = getattr(metrics, "observe_checks", None)
+    if observe_many is not None:
+        observe_many(observations)
+    else:
+        for observation in observations:
+            metrics.observe_check(*observation)
     if events:
         try:
             bus.publish(events)

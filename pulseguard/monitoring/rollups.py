@@ -23,11 +23,9 @@ class RollupCounter:
             bucket[2] += response_time_ms
             bucket[3] += 1
 
-    def write(self, connection) -> None:
-        """Upsert the counters (sorted, so that concurrent writers lock rows in the same order)."""
-        if not self.buckets:
-            return
-        rows = [
+    def rows(self) -> list[dict]:
+        """The counters as rows, sorted so that concurrent writers lock rows in the same order."""
+        return [
             {
                 "server_id": sid,
                 "hour_start": hour,
@@ -38,6 +36,12 @@ class RollupCounter:
             }
             for (sid, hour), b in sorted(self.buckets.items())
         ]
+
+    def write(self, connection) -> None:
+        """Upsert the counters with SQLAlchemy's dialect-specific INSERT ... ON CONFLICT."""
+        rows = self.rows()
+        if not rows:
+            return
         table = UptimeRollup.__table__
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(table)

@@ -48,18 +48,22 @@ def free_port():
     return port
 
 
-def test_worker_process_runs_check_batches(rq_app, redis_url, web, make_server, as_alice, tmp_path):
-    ids = [make_server(name=f"s{i}", port=web.port)["id"] for i in range(3)]
+def test_worker_process_runs_check_batches_and_finishes_them_on_sigterm(
+    rq_app, redis_url, web, make_server, as_alice, tmp_path
+):
+    ids = [make_server(name=f"s{i}", port=web.port, path="/sleep/1500")["id"] for i in range(3)]
     with rq_app.app_context():
         assert dispatch_due_checks() == 3
     env = process_env(rq_app, tmp_path, REDIS_URL=redis_url)
     proc = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env)
     try:
-        wait_for(lambda: len(as_alice.get("/api/ping-results/").json) == 3, timeout=30)
+        wait_for(lambda: web.app.active == 3, timeout=30)  # the probes are in flight...
     finally:
-        code = stop(proc)
-    assert sorted(r["server"] for r in as_alice.get("/api/ping-results/").json) == ids
+        code = stop(proc)  # ...when the worker is told to stop: it records them first
     assert code == 0
+    results = as_alice.get("/api/ping-results/").json
+    assert sorted(r["server"] for r in results) == ids
+    assert {r["status"] for r in results} == {"success"}
 
 
 def test_gunicorn_without_redis_checks_in_process(app, web, make_server, as_alice, tmp_path):

@@ -1,0 +1,78 @@
+"""PostgreSQL fast paths for recording a batch: one statement per table, arrays via unnest().
+
+A multi-row INSERT ... VALUES of 500 rows makes psycopg parse a 3,000-placeholder query each time,
+and executemany sends one UPDATE per row; unnest() of a few arrays costs one short statement.
+"""
+
+from collections.abc import Sequence
+
+INSERT_PINGS = """
+INSERT INTO ping_results
+    (id, server_id, status, response_time_ms, status_code, error_message, checked_at)
+SELECT * FROM unnest(
+    %(id)s::bigint[], %(server_id)s::int[], %(status)s::varchar[], %(response_time_ms)s::float8[],
+    %(status_code)s::smallint[], %(error_message)s::varchar[], %(checked_at)s::timestamptz[])
+"""
+
+NEXT_IDS = """
+SELECT nextval(pg_get_serial_sequence('ping_results', 'id')) FROM generate_series(1, %(n)s)
+"""
+
+UPDATE_STATUSES = """
+UPDATE server_statuses AS s SET
+    status = v.status, last_check_at = v.last_check_at,
+    last_response_time_ms = v.last_response_time_ms, consecutive_failures = v.consecutive_failures,
+    message = v.message, changed_at = v.changed_at, updated_at = v.updated_at
+FROM unnest(
+    %(id)s::int[], %(status)s::varchar[], %(last_check_at)s::timestamptz[],
+    %(last_response_time_ms)s::float8[], %(consecutive_failures)s::int[], %(message)s::varchar[],
+    %(changed_at)s::timestamptz[], %(updated_at)s::timestamptz[])
+    AS v(id, status, last_check_at, last_response_time_ms, consecutive_failures, message,
+         changed_at, updated_at)
+WHERE s.id = v.id
+"""
+
+UPSERT_ROLLUPS = """
+INSERT INTO uptime_rollups
+    (server_id, hour_start, total, successes, response_time_sum_ms, response_count)
+SELECT * FROM unnest(
+    %(server_id)s::int[], %(hour_start)s::timestamptz[], %(total)s::int[], %(successes)s::int[],
+    %(response_time_sum_ms)s::float8[], %(response_count)s::int[])
+ON CONFLICT (server_id, hour_start) DO UPDATE SET
+    total = uptime_rollups.total + excluded.total,
+    successes = uptime_rollups.successes + excluded.successes,
+    response_time_sum_ms = uptime_rollups.response_time_sum_ms + excluded.response_time_sum_ms,
+    response_count = uptime_rollups.response_count + excluded.response_count
+"""
+
+
+def columns(rows: Sequence[dict], names: Sequence[str]) -> dict[str, list]:
+    """Turn rows into one list per column."""
+    return {name: [row[name] for row in rows] for name in names}
+
+
+def insert_pings(connection, rows: list[dict]) -> list[int]:
+    """Insert PingResult rows; return their ids in the rows' order."""
+    ids = [r[0] for r in connection.exec_driver_sql(NEXT_IDS, {"n": len(rows)})]
+    params = columns(rows, ("server_id", "status", "response_time_ms", "status_code"))
+    params |= columns(rows, ("error_message", "checked_at"))
+    params["id"] = ids
+    connection.exec_driver_sql(INSERT_PINGS, params)
+    return ids
+
+
+def update_statuses(connection, statuses: list[dict]) -> None:
+    """Update ServerStatus rows by id."""
+    names = (
+        "id", "status", "last_check_at", "last_response_time_ms", "consecutive_failures",
+        "message", "changed_at", "updated_at",
+    )  # fmt: skip
+    connection.exec_driver_sql(UPDATE_STATUSES, columns(statuses, names))
+
+
+def upsert_rollups(connection, rows: list[dict]) -> None:
+    """Add to the hourly counters (rows are unique per server and hour)."""
+    names = (
+        "server_id", "hour_start", "total", "successes", "response_time_sum_ms", "response_count",
+    )  # fmt: skip
+    connection.exec_driver_sql(UPSERT_ROLLUPS, columns(rows, names))
