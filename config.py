@@ -68,7 +68,7 @@ class Config:
     CHECK_JOB_TTL_S = int(env("CHECK_JOB_TTL_S", 60))  # a batch queued longer is dropped
     CHECK_MAX_PENDING = int(env("CHECK_MAX_PENDING", 20000))  # probes waiting per process
     CHECK_CA_BUNDLE = env("CHECK_CA_BUNDLE")  # CA file for HTTPS checks (default: certifi)
-    RECORD_BATCH_SIZE = int(env("RECORD_BATCH_SIZE", 500))  # results per recording transaction
+    RECORD_BATCH_SIZE = int(env("RECORD_BATCH_SIZE", 200))  # results per recording transaction
     RECORD_DELAY_S = float(env("RECORD_DELAY_S", 0.25))  # longest wait to fill a batch
     DISPATCH_INTERVAL_S = float(env("DISPATCH_INTERVAL_S", 1))
     PRUNE_INTERVAL_S = int(env("PRUNE_INTERVAL_S", 3600))

@@ -53,8 +53,11 @@ def post_worker_init(worker):
 
     app = worker.wsgi
     if not app.config.get("REDIS_URL") and os.environ.get("EMBEDDED_SCHEDULER", "1") != "0":
+        import gc
+
         from pulseguard.jobs.embedded import start_embedded
 
+        gc.freeze()  # fewer, shorter collector pauses that would delay probes
         start_embedded(app)
     gevent.spawn(end_streams_on_shutdown, worker)
 

@@ -9,6 +9,7 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import gc
 import sys
 
 from pulseguard import create_app
@@ -19,6 +20,7 @@ from pulseguard.redis_client import redis_connection
 def main(argv: list[str]) -> int:
     """Run the worker until it is stopped (SIGTERM/SIGINT); return the exit code."""
     app = create_app()
+    gc.freeze()  # the app's import-time objects: never scanned again by the cyclic collector
     url = app.config.get("REDIS_URL")
     if not url:
         print(

@@ -198,6 +198,13 @@ class Bench:
                     .all()
                 )
                 snap["pg_cpu"] = {pid: table[pid][1] for pid in pids if pid in table}
+                snap["tables"] = dict(
+                    conn.execute(
+                        text(
+                            "select relname, pg_total_relation_size(relid) from pg_stat_user_tables"
+                        )
+                    ).all()
+                )
         engine.dispose()
         if self.args.mode == "sqlite":
             wal = Path(f"{self.sqlite_path}-wal")
@@ -301,6 +308,11 @@ class Bench:
             pg = sum(last["pg_cpu"][p] - first["pg_cpu"][p] for p in shared)
             pg += sum(last["pg_cpu"][p] for p in set(last["pg_cpu"]) - shared)
             figures["cpu_ms_per_check_postgres_backends"] = round(pg * per_k, 3)
+            figures["db_bytes_per_check_by_table"] = {
+                name: round((size - first["tables"].get(name, 0)) / max(1, checks), 1)
+                for name, size in last["tables"].items()
+                if size != first["tables"].get(name, 0)
+            }
             figures["cpu_ms_per_check_redis_shared"] = round(
                 (last["redis_cpu"] - first["redis_cpu"]) * per_k, 3
             )

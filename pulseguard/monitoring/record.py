@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import gevent
 from sqlalchemy import bindparam, insert, select, update
 
 from pulseguard import metrics
@@ -32,6 +33,7 @@ from pulseguard.monitoring.uptime import uptime_by_server
 from pulseguard.notify import triggers
 
 log = logging.getLogger(__name__)
+YIELD_EVERY = 50  # checks serialised between two yields to other greenlets
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,13 @@ def record_results(results: list[Result]) -> list[Recorded]:
     """Record check results in one transaction; then publish, notify and count them."""
     if not results:
         return []
-    recorded, events, change_ids = _write(results)
+    checks, pings, ping_ids, change_ids = _write(results)
+    if not pings:
+        return []
+    # Outside the transaction: reading uptime and serialising events may yield to other greenlets.
+    uptime = uptime_by_server(sorted({p["server_id"] for p in pings}))
+    db.session.commit()  # end the read transaction, release the connection
+    events, recorded = _events(checks, pings, ping_ids, uptime)
     _after_commit(results, events, change_ids)
     return recorded
 
@@ -144,7 +152,7 @@ def _write(results):
             tls[target.id] = expires
     if not pings:
         db.session.rollback()
-        return [], [], []
+        return [], [], [], []
     connection = db.session.connection()
     postgres = connection.dialect.name == "postgresql"
     if postgres:
@@ -168,10 +176,8 @@ def _write(results):
         bulk_pg.upsert_rollups(connection, rollups.rows())
     else:
         rollups.write(connection)
-    uptime = uptime_by_server(list(statuses))
-    events, recorded = _events(checks, pings, ping_ids, uptime)
     db.session.commit()
-    return recorded, events, change_ids
+    return checks, pings, ping_ids, change_ids
 
 
 def _update_statuses(connection, statuses):
@@ -203,7 +209,10 @@ def _events(checks, pings, ping_ids, uptime):
 
     ping_schema, status_schema = PingResultSchema(), ServerStatusSchema()
     events, recorded = [], []
-    for (server, outcome, status), ping, ping_id in zip(checks, pings, ping_ids, strict=True):
+    rows = zip(checks, pings, ping_ids, strict=True)
+    for n, ((server, outcome, status), ping, ping_id) in enumerate(rows):
+        if n and n % YIELD_EVERY == 0:
+            gevent.sleep(0)  # let probes due now start on time
         sid, owner = status["server_id"], server["owner_id"]
         ping["id"] = ping_id
         figures = uptime.get(sid) or {"uptime": {}, "avg_response_time": None}
