@@ -182,6 +182,7 @@ class Bench:
             "cpu": sum(table[pid][1] for pid in ours),
             "rss": sum(table[pid][2] for pid in ours),
             "procs": len(ours),
+            "load": os.getloadavg()[0],
         }
         engine = create_engine(self.db_url)
         with engine.connect() as conn:
@@ -263,7 +264,7 @@ class Bench:
         for line in self.hits_file.read_text().splitlines():
             index, *times = line.split()
             hits[int(index)] = [float(t) for t in times]
-        in_window, deviations, lags = 0, [], []
+        in_window, deviations, lags, timeline = 0, [], [], {}
         for i, times in hits.items():
             t0 = self.t0 + args.interval * i / args.servers
             seen = [t for t in times if first["time"] <= t < last["time"]]
@@ -271,7 +272,9 @@ class Bench:
             deviations += [(b - a) - args.interval for a, b in zip(seen, seen[1:], strict=False)]
             for t in seen:
                 lag = (t - t0) % args.interval
-                lags.append(lag - args.interval if lag > args.interval / 2 else lag)
+                lag = lag - args.interval if lag > args.interval / 2 else lag
+                lags.append(lag)
+                timeline.setdefault(int((t - first["time"]) // 30) * 30, []).append(lag)
         checks = last["checks"] - first["checks"]
         per_k = 1000 / max(1, checks)
 
@@ -303,6 +306,11 @@ class Bench:
             "processes": last["procs"],
             "db_bytes_per_check": round((last["db_bytes"] - first["db_bytes"]) / max(1, checks), 1),
         }
+        figures["lag_p50_p99_ms_per_30s"] = {
+            start: [round(pct(v, 0.5) * 1000), round(pct(v, 0.99) * 1000)]
+            for start, v in sorted(timeline.items())
+        }
+        figures["loadavg_1min_start_end"] = [first["load"], last["load"]]
         if args.mode == "postgres":
             shared = set(first["pg_cpu"]) & set(last["pg_cpu"])
             pg = sum(last["pg_cpu"][p] - first["pg_cpu"][p] for p in shared)

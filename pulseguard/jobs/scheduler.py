@@ -6,9 +6,12 @@ idempotent (fixed job ids), so starting a second scheduler never duplicates them
 """
 
 import logging
+import signal
 import uuid
 from datetime import UTC, datetime
 
+import gevent
+import greenlet
 from flask import current_app
 from rq_scheduler import Scheduler
 
@@ -38,6 +41,13 @@ class LeaderScheduler(Scheduler):
         super().__init__(*args, **kwargs)
         self.token = uuid.uuid4().hex.encode()
         self.leading = False
+
+    def _install_signal_handlers(self):
+        """Stop the loop from a greenlet of its own (rq-scheduler's handler would talk to Redis
+        from whatever runs when the signal lands, under gevent often mid-command)."""
+        main = greenlet.getcurrent()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            gevent.signal_handler(signum, gevent.kill, main, SystemExit(0))
 
     def lock_ttl(self) -> int:
         return max(5, int(self._interval * 5))
@@ -99,5 +109,7 @@ def run_scheduler(interval: float, burst: bool = False) -> None:
     scheduler = build_scheduler(interval)
     try:
         scheduler.run(burst=burst)
+    except SystemExit:
+        log.info("Scheduler stopped")
     finally:
         scheduler.resign()

@@ -80,3 +80,22 @@ def test_gunicorn_without_redis_checks_in_process(app, web, make_server, as_alic
         stop(proc)
     status = as_alice.get(f"/api/server-status/?server_id={sid}").json[0]
     assert status["status"] == "up"
+
+
+def test_scheduler_process_enqueues_dispatch_and_stops_cleanly(rq_app, redis_url, tmp_path):
+    from redis import Redis
+    from rq import Queue
+
+    from pulseguard.jobs.scheduler import LEADER_KEY
+
+    env = process_env(rq_app, tmp_path, REDIS_URL=redis_url, FLASK_APP="wsgi:app")
+    flask = Path(sys.executable).with_name("flask")
+    proc = subprocess.Popen([str(flask), "start-scheduler", "--interval", "1"], cwd=ROOT, env=env)
+    conn = Redis.from_url(redis_url)
+    try:
+        wait_for(lambda: "pulseguard-dispatch" in Queue("upkeep", connection=conn).job_ids, 30)
+        assert conn.get(LEADER_KEY)
+    finally:
+        code = stop(proc)
+    assert code == 0
+    assert conn.get(LEADER_KEY) is None  # resigned: a standby takes over at once
