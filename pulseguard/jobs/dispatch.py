@@ -8,10 +8,10 @@ process was down) is checked at once, and its next checks are spread over its in
 restart does not leave every server checked in the same second forever.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, case, literal_column, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, literal_column, or_, select, update
 
 from pulseguard.extensions import db
 from pulseguard.jobs.queue import CHECKS, enqueue_many
@@ -19,6 +19,7 @@ from pulseguard.models import MonitoringState, Server
 from pulseguard.models.types import UTCDateTime, utcnow
 
 Claim = tuple[int, datetime]  # (server id, planned time)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # stands for "never scheduled" in comparisons
 
 
 def spread_fraction(server_id: int) -> float:
@@ -76,30 +77,45 @@ def _claim_postgresql(now, due, limit):
 
 
 def _claim_generic(now, due, limit):
-    """Select due rows, then claim each with a compare-and-set update (SQLite)."""
+    """Select due rows, then claim them with one compare-and-set executemany (SQLite).
+
+    SQLite blocks the whole gevent process while it works, so this stays one short statement. The
+    write lock is held from the UPDATE to the commit: if another process claimed some rows first
+    (fewer rows updated than selected), the rows now holding our new times are ours.
+    """
     rows = db.session.execute(
         select(Server.id, Server.next_check_at, Server.check_interval_s)
         .where(due)
         .order_by(Server.next_check_at.asc().nulls_first())
         .limit(limit)
     ).all()
-    claims = []
+    if not rows:
+        return []
+    planned, params = {}, []
     for sid, old, interval_s in rows:
         interval = timedelta(seconds=interval_s)
         if old is None or old < now - interval:
-            planned, new = now, now + interval * spread_fraction(sid)
+            planned[sid], new = now, now + interval * spread_fraction(sid)
         else:
-            planned, new = old, old + interval
-        same = Server.next_check_at.is_(None) if old is None else Server.next_check_at == old
-        claimed = db.session.execute(
-            update(Server)
-            .where(Server.id == sid, same)
-            .values(next_check_at=new, updated_at=Server.updated_at)
-            .execution_options(synchronize_session=False)
+            planned[sid], new = old, old + interval
+        params.append({"b_id": sid, "b_old": old or EPOCH, "b_new": new})
+    table = Server.__table__
+    stmt = (
+        update(table)
+        .where(
+            table.c.id == bindparam("b_id"),
+            func.coalesce(table.c.next_check_at, EPOCH) == bindparam("b_old", type_=UTCDateTime()),
         )
-        if claimed.rowcount == 1:
-            claims.append((sid, planned))
-    return sorted(claims, key=lambda c: c[1])
+        .values(next_check_at=bindparam("b_new"), updated_at=table.c.updated_at)
+    )
+    claimed = db.session.connection().execute(stmt, params).rowcount
+    if claimed != len(params):
+        new_times = {p["b_id"]: p["b_new"] for p in params}
+        current = db.session.execute(
+            select(Server.id, Server.next_check_at).where(Server.id.in_(list(new_times)))
+        ).all()
+        planned = {sid: planned[sid] for sid, at in current if at == new_times[sid]}
+    return sorted(planned.items(), key=lambda c: c[1])
 
 
 def batches(claims: list[Claim], size: int) -> list[list[list]]:

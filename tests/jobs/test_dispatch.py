@@ -104,3 +104,13 @@ def test_two_concurrent_dispatchers_never_claim_the_same_server(app, make_server
     assert len(a) == len(set(a)) and len(b) == len(set(b))
     assert not set(a) & set(b)
     assert set(a) | set(b) == ids
+
+
+def test_never_scheduled_server_is_claimed_at_once(ctx, make_server):
+    sid = make_server(check_interval=40)["id"]
+    set_next(sid, None)
+    now = utcnow()
+    assert claim_due(now=now) == [(sid, now)]
+    db.session.commit()
+    assert 20 <= (next_at(sid) - now).total_seconds() < 40
+    assert claim_due(now=now) == []
