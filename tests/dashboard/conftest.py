@@ -119,6 +119,7 @@ class Target:
         self.process = subprocess.Popen(
             [sys.executable, str(Path(__file__).with_name("target_server.py")), str(self.state)],
             stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             text=True,
         )
         self.port = int(self.process.stdout.readline())

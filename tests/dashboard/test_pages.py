@@ -1,6 +1,9 @@
 """The dashboard's pages: first-run setup, the page shells, and their static files."""
 
+import re
+
 import pytest
+from flask import url_for
 
 
 def test_the_first_visit_offers_to_create_the_admin(client):
@@ -28,19 +31,27 @@ def test_pages_load_nothing_from_other_sites(client, alice):
 
 
 @pytest.mark.parametrize(
-    "path",
+    "filename",
     [
-        "/static/dashboard/js/overview.js",
-        "/static/dashboard/js/api.js",
-        "/static/dashboard/css/dashboard.css",
-        "/static/dashboard/vendor/uplot/uPlot.esm.js",
-        "/static/dashboard/vendor/uplot/LICENSE",
+        "js/overview.js",
+        "js/api.js",
+        "css/dashboard.css",
+        "vendor/uplot/uPlot.esm.js",
+        "vendor/uplot/LICENSE",
     ],
 )
-def test_static_files_are_served(client, path):
-    response = client.get(path)
+def test_static_files_are_served_for_long_caching(app, client, filename):
+    with app.test_request_context():
+        url = url_for("dashboard.static", filename=filename)
+    response = client.get(url)
     assert response.status_code == 200 and len(response.data) > 100
+    assert "max-age=31536000" in response.headers["Cache-Control"]
     response.close()
+
+
+def test_static_urls_carry_the_content_version(client, alice):
+    page = client.get("/").data.decode()
+    assert re.search(r"/static/dashboard/[0-9a-f]{10}/js/overview\.js", page)
 
 
 def test_the_api_index_and_docs_still_answer(client):
