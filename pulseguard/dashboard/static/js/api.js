@@ -4,6 +4,12 @@ const KEY = "pulseguard.tokens";
 const REFRESH_MARGIN_S = 60;
 let refreshing = null;
 let timer = null;
+let clockOffsetMs = 0; // server clock minus this browser's, from the Date header
+
+/** The server's current time (to the second), whatever this browser's clock says. */
+export function serverNow() {
+  return new Date(Date.now() + clockOffsetMs);
+}
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -115,6 +121,8 @@ export async function api(method, url, body, { retry = true, auth = true } = {})
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  const date = Date.parse(response.headers.get("Date"));
+  if (!Number.isNaN(date)) clockOffsetMs = date - Date.now();
   if (response.status === 401 && auth && retry) {
     await refresh().catch(signedOutAndThrow);
     return api(method, url, body, { retry: false, auth });

@@ -1,5 +1,5 @@
 // The live stream: SSE with the access token in the query, reconnecting with a fresh token.
-import { accessToken } from "./api.js";
+import { accessToken, serverNow } from "./api.js";
 import { $ } from "./dom.js";
 
 const MAX_DELAY_MS = 10000;
@@ -14,8 +14,11 @@ export function followStatus({ serverIds, onStatus, onPing, onOpen }) {
   let closed = false;
   let delay = 1000;
   let retryTimer = null;
-  // Only what changed since the page loaded its data, so 10,000 servers cost no snapshot.
-  let since = new Date().toISOString();
+  // Only what changed since the page loaded its data, so 10,000 servers cost no snapshot
+  // (a few seconds early: the server's clock is known to the second).
+  const sinceNow = () => new Date(serverNow().getTime() - 3000).toISOString();
+  let since = sinceNow();
+  let opened = false;
 
   function state(text, kind) {
     const el = $("#live-state");
@@ -44,6 +47,7 @@ export function followStatus({ serverIds, onStatus, onPing, onOpen }) {
     source = new EventSource(`/api/events/status/?${params}`);
     source.addEventListener("open", () => {
       delay = 1000;
+      opened = true;
       state("Live", "live");
       if (onOpen) onOpen();
     });
@@ -56,7 +60,9 @@ export function followStatus({ serverIds, onStatus, onPing, onOpen }) {
     source.addEventListener("error", () => {
       // The browser would retry with the same (maybe expired) token: retry ourselves instead.
       source.close();
-      since = new Date(Date.now() - 5000).toISOString();
+      // Catch up from when the stream broke, not from when it comes back.
+      if (opened) since = sinceNow();
+      opened = false;
       retry();
     });
   }
