@@ -60,16 +60,21 @@ class LiveApp:
             WEB_CONCURRENCY="1",
             SSE_HEARTBEAT_S="2",
             RATE_LIMIT_ENABLED="false",  # the tests sign in more often than people do
+            GRACEFUL_TIMEOUT="2",
         )
         self.env = env
         subprocess.run(
             [bin_path("flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
         )
+        self.start()
+
+    def start(self):
+        """Start gunicorn (again: same port, database and secret) and wait until it answers."""
         self.process = subprocess.Popen(
             [bin_path("gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT,
-            env=env,
-            stdout=self.log.open("w"),
+            env=self.env,
+            stdout=self.log.open("a"),
             stderr=subprocess.STDOUT,
         )
         wait_until(self.ready, timeout=20, message=f"gunicorn on {self.url} (see {self.log})")

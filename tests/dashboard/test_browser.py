@@ -5,7 +5,14 @@ import re
 import pytest
 import requests
 
-from tests.dashboard.conftest import PASSWORD, api_login, create_admin, sign_in, wait_until
+from tests.dashboard.conftest import (
+    PASSWORD,
+    LiveApp,
+    api_login,
+    create_admin,
+    sign_in,
+    wait_until,
+)
 
 pytestmark = pytest.mark.once
 
@@ -231,3 +238,24 @@ def test_the_server_page_follows_checks_live(live_app, page, target):
     page.wait_for_selector("#results tr:has-text('HTTP 503')")
     page.wait_for_selector("#history li:has-text('down')", timeout=10000)
     page.console.assert_clean()
+
+
+def test_the_overview_says_when_the_stream_is_reconnecting(tmp_path, page):
+    app = LiveApp(tmp_path)
+    try:
+        if not app.has_route("/api/events/status/"):
+            pytest.skip("SKIPPED: the SSE stream (/api/events/status/) has not landed yet")
+        create_admin(app)
+        sign_in(page, app)
+        page.wait_for_selector("#live-state[data-state=live]:text-is('Live')")
+        page.evaluate("window.notReloaded = true")
+        app.stop()
+        page.wait_for_selector("#live-state[data-state=reconnecting]:text-is('Reconnecting…')")
+        app.start()
+        page.wait_for_selector("#live-state[data-state=live]", timeout=20000)
+        assert page.evaluate("window.notReloaded") is True
+        # Only the network failed while the server was away (the cut stream, refused retries).
+        network = "Failed to load resource: net::ERR_"
+        assert [e for e in page.console.errors if not e.startswith(network)] == []
+    finally:
+        app.stop()

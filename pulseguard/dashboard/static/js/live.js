@@ -2,7 +2,7 @@
 import { accessToken, serverNow } from "./api.js";
 import { $ } from "./dom.js";
 
-const MAX_DELAY_MS = 10000;
+const MAX_DELAY_MS = 5000; // as the stream's own "retry: 5000"
 
 /**
  * Follow /api/events/status/ and call onStatus(obj) / onPing(obj) for each update.
