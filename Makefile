@@ -2,6 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+WORKERS ?= 2
 PYTHON ?= python3
 
 .PHONY: install run run-prod test lint format clean
@@ -23,6 +24,9 @@ install: $(VENV)/.installed  ## create .venv and install PulseGuard
 run: install  ## migrate, then serve everything on 127.0.0.1:$(PORT) (SQLite, no Redis needed)
 	$(BIN)/flask db upgrade
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=127.0.0.1 PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+run-prod: install  ## release, then web + $(WORKERS) workers + 1 scheduler under honcho (PostgreSQL, Redis)
+	PATH="$(CURDIR)/$(BIN):$$PATH" WORKERS=$(WORKERS) PORT=$(PORT) scripts/run-prod.sh
 
 test: $(VENV)/.dev-installed  ## lint, then every test on SQLite and on PostgreSQL
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test.sh

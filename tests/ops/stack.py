@@ -154,7 +154,11 @@ class Stack:
     def start(self, name, *args):
         log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the process
         self.processes[name] = subprocess.Popen(
-            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            args,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         return self.processes[name]
