@@ -1,4 +1,4 @@
-"""Faults seen by the web process: Redis restarted under it, and SIGTERM with a request in flight."""
+"""Faults seen by the web process: Redis restarted under it, SIGTERM with a request in flight."""
 
 import signal
 import socket
