@@ -16,6 +16,7 @@ __all__ = [
     "live_client_closed",
     "live_client_opened",
     "observe_check",
+    "observe_checks",
     "observe_delivery",
     "observe_request",
 ]
@@ -27,14 +28,25 @@ def _histogram_updates(histogram, value):
     return [(key, str(index), 1), (key, "sum", float(value))]
 
 
-def observe_check(status: str, duration_s: float | None, lag_s: float | None) -> None:
-    """Count one finished check by outcome, with its duration and how late it started."""
+def _check_updates(status, duration_s, lag_s):
     updates = [(f"c:{families.CHECKS.name}", store.field((status,)), 1)]
     if duration_s is not None:
         updates += _histogram_updates(families.CHECK_DURATION, max(duration_s, 0.0))
     if lag_s is not None:
         updates += _histogram_updates(families.SCHEDULE_LAG, max(lag_s, 0.0))
-    store.current_store().add(updates)
+    return updates
+
+
+def observe_check(status: str, duration_s: float | None, lag_s: float | None) -> None:
+    """Count one finished check by outcome, with its duration and how late it started."""
+    store.current_store().add(_check_updates(status, duration_s, lag_s))
+
+
+def observe_checks(checks: list[tuple[str, float | None, float | None]]) -> None:
+    """Count a batch of (status, duration_s, lag_s) checks in one round trip to the store."""
+    updates = [update for check in checks for update in _check_updates(*check)]
+    if updates:
+        store.current_store().add(updates)
 
 
 _exit_cleanup = []

@@ -7,15 +7,20 @@ the only greenlet that records, it also keeps SQLite's single-writer rule in the
 
 import logging
 import time
+from datetime import UTC, datetime
 
 import gevent
 from gevent.queue import Empty, Queue
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from pulseguard.checks.runner import Result
 from pulseguard.extensions import db
+from pulseguard.models import PingResult
 from pulseguard.monitoring.record import record_results
 
 log = logging.getLogger(__name__)
+RETRY_FOR_S = 60.0  # a database that is away longer than this costs the batch (logged)
 
 
 class ResultWriter:
@@ -53,10 +58,44 @@ class ResultWriter:
             self.busy = False
 
     def _flush(self, batch: list[Result]) -> None:
+        """Record a batch; while the database is away (restart, cut connection), retry it."""
+        deadline, pause, attempt = time.monotonic() + RETRY_FOR_S, 0.25, 0
         with self.app.app_context():
-            try:
-                record_results(batch)
-                self.recorded += len(batch)
-            except Exception:  # noqa: BLE001 - keep recording later batches
-                log.exception("Recording %d check results failed", len(batch))
-                db.session.rollback()
+            while True:
+                attempt += 1
+                try:
+                    if attempt == 1 or not already_recorded(batch):
+                        record_results(batch)
+                    self.recorded += len(batch)
+                    return
+                except Exception as error:  # noqa: BLE001 - keep recording later batches
+                    db.session.rollback()
+                    if not transient(error) or time.monotonic() > deadline:
+                        log.exception("Recording %d check results failed", len(batch))
+                        return
+                    log.warning("Recording %d results failed (%s); retrying", len(batch), error)
+                    gevent.sleep(pause)
+                    pause = min(pause * 2, 5.0)
+
+
+def transient(error: Exception) -> bool:
+    """Tell whether a database error may pass by itself (lost connection, server restarting)."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def already_recorded(batch: list[Result]) -> bool:
+    """Tell whether a batch whose commit failed was committed after all (the reply was lost).
+
+    Results are stamped with their start time to the microsecond: finding any of them means the
+    transaction, which writes the whole batch or nothing, went through.
+    """
+    keys = [(target.id, datetime.fromtimestamp(started, UTC)) for target, _, started, _ in batch]
+    stmt = select(PingResult.id).where(
+        tuple_(PingResult.server_id, PingResult.checked_at).in_(keys[:50])
+    )
+    try:
+        return db.session.scalar(stmt.limit(1)) is not None
+    finally:
+        db.session.rollback()

@@ -73,17 +73,18 @@ def test_checks_recorded_by_several_processes_add_up(shared_app, redis_url):
     prefix = shared_app.config["METRICS_REDIS_PREFIX"]
     workers = [record_in_another_process(redis_url, prefix, 40) for _ in range(2)]
     with shared_app.app_context():
-        metrics.observe_check("success", 0.02, 0.05)
+        metrics.observe_checks([("success", 0.02, 0.05), ("timeout", None, 0.1)])
     assert all(worker.wait(timeout=60) == 0 for worker in workers)
 
     samples = scrape(shared_app.test_client())
     assert value(samples, "pulseguard_checks_total", outcome="failure") == 80
     assert value(samples, "pulseguard_checks_total", outcome="success") == 1
+    assert value(samples, "pulseguard_checks_total", outcome="timeout") == 1
     assert value(samples, "pulseguard_check_duration_seconds_count") == 81
     assert value(samples, "pulseguard_check_duration_seconds_bucket", le="0.025") == 1
     assert value(samples, "pulseguard_check_duration_seconds_bucket", le="0.25") == 81
-    assert value(samples, "pulseguard_check_schedule_lag_seconds_bucket", le="1.0") == 1
-    assert value(samples, "pulseguard_check_schedule_lag_seconds_sum") == pytest.approx(120.05)
+    assert value(samples, "pulseguard_check_schedule_lag_seconds_bucket", le="1.0") == 2
+    assert value(samples, "pulseguard_check_schedule_lag_seconds_sum") == pytest.approx(120.15)
     deliveries = value(
         samples, "pulseguard_notification_deliveries_total", channel="webhook", outcome="sent"
     )

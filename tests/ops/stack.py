@@ -88,17 +88,19 @@ class PrivateRedis:
 class PrivateDatabase:
     """A PostgreSQL database of this test only, dropped at the end."""
 
-    def __init__(self):
+    def __init__(self, template=None):
         self.name = f"pulseguard_ops_{uuid.uuid4().hex[:10]}"
         self.server = PG_ADMIN_URL.rsplit("/", 1)[0]
+        self.template = template
 
     @property
     def url(self) -> str:
         return f"{self.server}/{self.name}"
 
     def create(self):
+        template = f' TEMPLATE "{self.template}"' if self.template else ""
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{self.name}"')
+            conn.execute(f'CREATE DATABASE "{self.name}"{template}')
         return self
 
     def drop(self):
@@ -106,8 +108,10 @@ class PrivateDatabase:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     def query(self, sql, *params):
+        """Run one statement; return its rows (or [] when it returns none)."""
         with psycopg.connect(self.url, autocommit=True) as conn:
-            return conn.execute(sql, params).fetchall()
+            cursor = conn.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
 
 
 class Stack:
@@ -185,15 +189,12 @@ class Stack:
         return (self.tmp / f"{name}.log").read_text(errors="replace")
 
     def stop_all(self):
+        """Kill whatever still runs (tests that care about a clean stop signal it themselves)."""
         for process in self.processes.values():
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes.values():
-            try:
-                process.wait(25)
-            except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-                process.wait(5)
+        for process in self.processes.values():
+            process.wait(10)
 
     # -- the API -----------------------------------------------------------------------------
     def sign_in(self):
