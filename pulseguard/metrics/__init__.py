@@ -24,8 +24,11 @@ __all__ = [
 
 def _histogram_updates(histogram, value):
     index = bisect.bisect_left(histogram.buckets, value)  # le: value <= bucket bound
+    bound = families.bucket_label(
+        histogram.buckets[index] if index < len(histogram.buckets) else None
+    )
     key = f"h:{histogram.name}"
-    return [(key, str(index), 1), (key, "sum", float(value))]
+    return [(key, bound, 1), (key, "sum", float(value))]
 
 
 def _check_updates(status, duration_s, lag_s):

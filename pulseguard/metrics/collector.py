@@ -1,11 +1,9 @@
 """Build the metric families at scrape time from the store, the database and the queues."""
 
 import logging
-import math
 
 from flask import current_app
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
-from prometheus_client.utils import floatToGoString
 from redis.exceptions import RedisError
 from sqlalchemy import func, select
 
@@ -31,9 +29,10 @@ def histograms(source):
     for histogram in families.HISTOGRAMS:
         raw = source.read(f"h:{histogram.name}")
         cumulative, buckets = 0.0, []
-        for index, bound in enumerate((*histogram.buckets, math.inf)):
-            cumulative += raw.get(str(index), 0.0)
-            buckets.append((floatToGoString(bound), cumulative))
+        for bound in (*histogram.buckets, None):
+            label = families.bucket_label(bound)
+            cumulative += raw.get(label, 0.0)
+            buckets.append((label, cumulative))
         family = HistogramMetricFamily(histogram.name, histogram.doc)
         family.add_metric([], buckets, sum_value=raw.get("sum", 0.0))
         yield family

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from prometheus_client.utils import floatToGoString
+
 
 @dataclass(frozen=True)
 class Counter:
@@ -36,7 +38,15 @@ CHECK_DURATION = Histogram(
 SCHEDULE_LAG = Histogram(
     "pulseguard_check_schedule_lag_seconds",
     "How late a check started compared with its planned time.",
-    (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300),
+    (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300),
 )
 COUNTERS = (CHECKS, DELIVERIES, HTTP_REQUESTS)
 HISTOGRAMS = (CHECK_DURATION, SCHEDULE_LAG)
+
+
+def bucket_label(bound: float | None) -> str:
+    """The store's field of a bucket: its upper bound as Prometheus writes it, "+Inf" for None.
+
+    Keyed by bound, not position, so that buckets added later leave stored counts meaningful.
+    """
+    return "+Inf" if bound is None else floatToGoString(bound)
