@@ -14,6 +14,7 @@ from tests.ops.checks import (
     settle,
     smallest_gap_s,
 )
+from tests.ops.sse import SseReader
 from tests.ops.stack import wait_for
 from tests.ops.target import Target
 
@@ -63,6 +64,10 @@ def test_checks_resume_after_redis_restarts(stack, target):
     begin = now()
     wait_for(lambda: every_server_checked(stack, ids, begin), 30, what="first checks")
 
+    stream = SseReader(stack.base, stack.token)
+    wait_for(lambda: stream.ping_ids, 20, what="live pings")
+    first_seen = max(stream.ping_ids)  # the opening holds the latest pings; all later ones follow
+
     stack.redis.stop()
     settle(3)
     assert stack.api("GET", "/api/servers/").status_code == 200  # REST answers without Redis
@@ -72,6 +77,20 @@ def test_checks_resume_after_redis_restarts(stack, target):
     assert all(process.poll() is None for process in stack.processes.values())
     assert smallest_gap_s(stack) >= NOT_TWICE_S
     assert rollups_match_results(stack)[0]
+
+    # The same stream resumed, and caught up with what was recorded while the bus was away.
+    stack.signal("scheduler1", signal.SIGTERM)
+    stack.processes["scheduler1"].wait(20)
+    settle(3)
+    newest = stack.database.query("SELECT max(id) FROM ping_results")[0][0]
+    wait_for(lambda: newest in stream.ping_ids, 20, what="the newest ping on the stream")
+    recorded = {
+        row[0]
+        for row in stack.database.query("SELECT id FROM ping_results WHERE id >= %s", first_seen)
+    }
+    assert stream.ended_cleanly is None  # still open
+    assert recorded - stream.ping_ids == set()
+    stream.close()
 
 
 def test_checks_resume_after_redis_loses_its_data(stack, target):

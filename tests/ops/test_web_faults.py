@@ -7,6 +7,7 @@ import time
 import pytest
 import requests
 
+from tests.ops.sse import SseReader
 from tests.ops.stack import wait_for
 
 pytestmark = pytest.mark.once
@@ -54,3 +55,18 @@ def test_sigterm_lets_a_request_in_flight_finish(stack):
     assert stack.processes["web"].wait(30) == 0
     rows = stack.database.query("SELECT name FROM servers")
     assert rows == [("late",)]
+
+
+def test_sigterm_ends_live_streams_cleanly_and_at_once(stack):
+    stack.start_web()
+    streams = [SseReader(stack.base, stack.token) for _ in range(3)]
+    settle_s = 1.0
+    time.sleep(settle_s)
+    assert all(stream.ended_cleanly is None for stream in streams)  # open and waiting
+    stopped = time.monotonic()
+    stack.signal("web", signal.SIGTERM)
+    assert stack.processes["web"].wait(30) == 0
+    took = time.monotonic() - stopped
+    wait_for(lambda: all(s.ended_cleanly is not None for s in streams), 10, what="streams end")
+    assert all(stream.ended_cleanly for stream in streams)  # closed by the server, not broken
+    assert took < 10  # well before GRACEFUL_TIMEOUT (20 s here): streams did not hold it up
