@@ -208,6 +208,8 @@ def test_a_server_turns_up_then_down_live_without_reloading(live_app, page, targ
     # A server added elsewhere shows up, then turns up, without a reload.
     page.wait_for_selector("#servers tr[data-status=up] a:text-is('flappy')", timeout=20000)
     wait_until(lambda: page.inner_text("[data-count=up]") == "1", message="up count")
+    # A keyboard user on the row keeps their place while it changes.
+    page.focus("#servers a:text-is('flappy')")
     target.answer(500)
     # Check it now rather than waiting for the interval: the admin's button does that.
     requests.post(
@@ -220,6 +222,7 @@ def test_a_server_turns_up_then_down_live_without_reloading(live_app, page, targ
     wait_until(lambda: page.inner_text("[data-count=down]") == "1", message="down count")
     assert "HTTP 500" in row(page, "flappy").inner_text()
     assert page.evaluate("window.notReloaded") is True
+    assert page.evaluate("document.activeElement.textContent") == "flappy"
     page.console.assert_clean()
 
 

@@ -87,6 +87,20 @@ function renderRow(server) {
   );
 }
 
+// Change the cells in place: a row that keeps its elements keeps the keyboard focus too.
+function updateRow(el, server) {
+  const fresh = renderRow(server);
+  el.dataset.status = server.status;
+  for (const cell of ["c-status", "c-last", "c-rt", "c-u24", "c-u7", "c-u30"]) {
+    el.querySelector(`.${cell}`).replaceWith(fresh.querySelector(`.${cell}`));
+  }
+  const message = el.querySelector(".c-name .message");
+  const freshMessage = fresh.querySelector(".c-name .message");
+  if (message && freshMessage) message.replaceWith(freshMessage);
+  else if (message) message.remove();
+  else if (freshMessage) el.querySelector(".c-name").append(freshMessage);
+}
+
 async function loadPage() {
   const seq = ++loadSeq;
   const params = query({ page: view.page, page_size: PAGE_SIZE, sort: view.sort });
@@ -107,7 +121,17 @@ async function loadPage() {
     known.set(server.id, server.status);
     fragment.append(el);
   }
+  // Keep the keyboard focus on the same server's link or tag when the rows are redrawn.
+  const focused = body.contains(document.activeElement) ? document.activeElement : null;
+  const focusRow = focused && focused.closest("tr") ? focused.closest("tr").dataset.id : null;
+  const focusTag = focused && focused.dataset.tag;
   body.replaceChildren(fragment);
+  if (focusRow) {
+    const target = body.querySelector(
+      focusTag ? `tr[data-id="${focusRow}"] .tag[data-tag="${CSS.escape(focusTag)}"]` : `tr[data-id="${focusRow}"] a`,
+    );
+    if (target) target.focus();
+  }
   const empty = $("#empty");
   empty.hidden = data.length > 0;
   empty.textContent =
@@ -204,9 +228,7 @@ function flush() {
       response_time: status.last_response_time ?? server.response_time,
     });
     if (status.uptime) server.uptime = status.uptime;
-    const el = renderRow(server);
-    row.el.replaceWith(el);
-    row.el = el;
+    updateRow(row.el, server);
     if (changed && (view.status || view.sort === "status")) moved = true;
   }
   pending.clear();
