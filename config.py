@@ -106,7 +106,7 @@ class Config:
     SMTP_CA_FILE = env("SMTP_CA_FILE")  # CA bundle for a relay with a private CA
     SMS_TIMEOUT_S = float(env("SMS_TIMEOUT_S", 10))
     # Delivery attempts running at once per process (a hanging channel holds one each).
-    NOTIFY_CONCURRENCY = int(env("NOTIFY_CONCURRENCY", 50))
+    NOTIFY_CONCURRENCY = int(env("NOTIFY_CONCURRENCY", 200))
     REMINDER_INTERVAL_S = int(env("REMINDER_INTERVAL_S", 60))  # how often reminders are due-checked
     # Seconds to wait before each retry of a failed delivery; attempts = retries + 1.
     NOTIFY_RETRY_DELAYS_S = tuple(

@@ -3,7 +3,8 @@
 The notify job (`run_delivery`) starts the attempt on the pool and returns at once, in the RQ worker
 as in the embedded mode: a hanging SMTP server or webhook holds one pool slot until its timeout,
 never the worker's job loop (and so never the check batches) nor the other channels. When the pool
-is full the job is put back on the queue for a second later instead of waiting.
+stays full for FULL_POOL_WAIT_S, an RQ job is put back on the queue for a second later instead of
+holding up the worker; an embedded job (its own greenlet already) just waits for a slot.
 """
 
 import logging
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 
 _pools: dict[int, Pool] = {}
 _running: set[tuple] = set()
+FULL_POOL_WAIT_S = 0.2
 FULL_POOL_DELAY_S = 1.0
 
 
@@ -36,11 +38,14 @@ def run_delivery(config_id: int, change_id: int | None, event: str, attempt: int
     if key in _running:
         return  # the same job, delivered twice by the queue, is running already
     pool = pool_for(app)
-    if pool.full():
-        enqueue_later(FULL_POOL_DELAY_S, run_delivery, config_id, change_id, event, attempt)
-        return
+    if app.config.get("REDIS_URL"):
+        # In the RQ worker, wait only briefly for a slot: the job loop also runs check batches.
+        pool.wait_available(timeout=FULL_POOL_WAIT_S)
+        if pool.full():
+            enqueue_later(FULL_POOL_DELAY_S, run_delivery, config_id, change_id, event, attempt)
+            return
     _running.add(key)
-    pool.spawn(_attempt, app, key)
+    pool.spawn(_attempt, app, key)  # embedded: this job's own greenlet waits for a slot
 
 
 def _attempt(app, key):

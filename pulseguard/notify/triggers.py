@@ -1,6 +1,7 @@
 """What a status change triggers: one delivery job per config that wants to hear of it."""
 
 import logging
+from collections import defaultdict
 
 from sqlalchemy import select
 
@@ -40,17 +41,25 @@ def enqueue_for_changes(change_ids: list[int]) -> None:
     events = {cid: pair for cid, pair in events.items() if pair[1]}
     if not events:
         return
-    configs = db.session.scalars(
-        select(NotificationConfig).where(
+    wanted = db.session.execute(
+        select(
+            NotificationConfig.id,
+            NotificationConfig.server_id,
+            NotificationConfig.notify_on_failure,
+            NotificationConfig.notify_on_recovery,
+        ).where(
             NotificationConfig.server_id.in_({server_id for server_id, _ in events.values()}),
             NotificationConfig.enabled.is_(True),
         )
     ).all()
+    by_server = defaultdict(list)
+    for config in wanted:
+        by_server[config.server_id].append(config)
     jobs = [
         (config.id, change_id, event)
         for change_id, (server_id, event) in sorted(events.items())
-        for config in configs
-        if config.server_id == server_id and getattr(config, WANTS[event])
+        for config in by_server[server_id]
+        if getattr(config, WANTS[event])
     ]
     try:
         enqueue_many(NOTIFY, run_delivery, jobs, result_ttl=300)
