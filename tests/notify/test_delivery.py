@@ -164,3 +164,20 @@ def test_a_hanging_channel_delays_neither_the_caller_nor_other_channels(
     webhook.hold.set()
     wait_for(sent(deliveries, 2))
     assert (hook, "failure", 1, "sent", None) in deliveries()
+
+
+def test_each_server_s_change_goes_to_that_server_s_configs_only(
+    embedded, ctx, server, make_server, change, add_config, deliveries, webhook
+):
+    other = make_server(name="db")["id"]
+    mine = add_config(server["id"], "webhook", webhook.url + "/web")
+    theirs = add_config(other, "webhook", webhook.url + "/db")
+    down = change(server["id"], "up", "down")
+    back = change(other, "down", "up")
+    enqueue_for_changes([down, back])
+    wait_for(sent(deliveries, 2))
+    assert sorted(d[:4] for d in deliveries()) == [
+        (mine, "failure", 1, "sent"),
+        (theirs, "recovery", 1, "sent"),
+    ]
+    assert sorted(r["path"] for r in webhook.requests) == ["/db", "/web"]
