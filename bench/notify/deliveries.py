@@ -4,7 +4,7 @@ N servers go down at once, each with one webhook config pointing at a local rece
 LATENCY_MS to answer (and, optionally, HANGING configs whose webhook never answers). Prints how long
 enqueue_for_changes took (the check path's cost) and how long until every delivery was recorded.
 
-    .venv/bin/python bench/notify_deliveries.py [N] [LATENCY_MS] [HANGING]
+    .venv/bin/python bench/notify/deliveries.py [N] [LATENCY_MS] [HANGING]
 
 SQLite in a temporary file by default; BENCH_PG=postgresql://postgres@127.0.0.1:5432/postgres runs
 it on a temporary PostgreSQL database made (and dropped) on that server.
@@ -28,7 +28,7 @@ from gevent.event import Event  # noqa: E402
 from gevent.pywsgi import WSGIServer  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from config import TestingConfig  # noqa: E402
 from pulseguard import create_app  # noqa: E402
@@ -140,7 +140,7 @@ def run(database_url, n, latency_ms, hanging):
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")
     prefix = f"BENCH_PG={os.environ['BENCH_PG']} " if os.environ.get("BENCH_PG") else ""
     args = f"{n} {latency_ms} {hanging}"
-    print(f"reproduce: {prefix}.venv/bin/python bench/notify_deliveries.py {args}")
+    print(f"reproduce: {prefix}.venv/bin/python bench/notify/deliveries.py {args}")
 
 
 if __name__ == "__main__":
