@@ -342,7 +342,7 @@ def main():
     parser.add_argument("--delay-ms", type=float, default=50)
     args = parser.parse_args()
     if args.warmup is None:
-        args.warmup = args.interval + 15
+        args.warmup = 2 * args.interval + 15
     figures = Bench(args).run()
     print(json.dumps(figures, indent=1))
     print(
