@@ -3,7 +3,6 @@
 import json
 import logging
 
-import gevent
 from flask import Blueprint, current_app
 from gevent.lock import Semaphore
 from marshmallow import ValidationError
@@ -28,12 +27,17 @@ class WsStream(Stream):
     """A WebSocket client: receives updates of the servers it subscribed to (all: every one)."""
 
     kind = "ws"
-    __slots__ = ("all", "servers")
+    __slots__ = ("all", "servers", "wakeup")
 
-    def __init__(self, viewer, size, sock):
+    def __init__(self, viewer, size, sock, wakeup):
         super().__init__(viewer, size, sock)
         self.all = False
         self.servers: set[int] = set()
+        self.wakeup = wakeup  # the event the client's greenlet sleeps on
+
+    def put(self, item) -> None:
+        super().put(item)
+        self.wakeup.set()
 
     def select(self, batch, events):
         if not self.all and not self.servers:
@@ -52,15 +56,21 @@ class WsStream(Stream):
 
 
 class SendAll:
-    """A socket whose send() sends every byte: simple-websocket writes frames with send()."""
+    """A socket whose send() sends every byte, one frame at a time.
 
-    __slots__ = ("_sock",)
+    simple-websocket writes frames with send(), which may send part of one, and its reader
+    greenlet writes pings and pongs beside ours: the lock keeps frames whole.
+    """
+
+    __slots__ = ("_sock", "_lock")
 
     def __init__(self, sock):
         self._sock = sock
+        self._lock = Semaphore()
 
     def send(self, data, flags=0):
-        self._sock.sendall(data, flags)
+        with self._lock:
+            self._sock.sendall(data, flags)
         return len(data)
 
     def __getattr__(self, name):
@@ -152,59 +162,49 @@ def missed_updates(stream):
     ]
 
 
-def pump(app, ws, stream, lock):
-    """Send the stream's queued updates until it closes."""
-    try:
-        send_queued(app, ws, stream, lock)
-    except (ConnectionClosed, OSError):
-        pass  # the receiving greenlet notices too, and cleans up
-
-
-def send_queued(app, ws, stream, lock):
-    while True:
-        item = stream.queue.get()
+def send_queued(app, ws, stream) -> bool:
+    """Send what the hub queued for the client; return False when the server is shutting down."""
+    while not stream.queue.empty():
+        item = stream.queue.get_nowait()
         if item is CLOSE:
-            with lock:
-                ws.close(GOING_AWAY, "Server shutting down.")
-            ws.event.set()  # wake the receiving greenlet
-            return
+            ws.close(GOING_AWAY, "Server shutting down.")
+            return False
         if item is RESYNC:
             with app.app_context():
                 texts = missed_updates(stream)
         else:
             stream.max_seen = max(stream.max_seen, max(update.id for update in item))
             texts = [update.text for update in item]
-        with lock:
-            for text in texts:
-                ws.send(text)
+        for text in texts:
+            ws.send(text)
+    return True
 
 
 def serve(ws, viewer):
-    """Serve one authenticated client until it goes away."""
+    """Serve one authenticated client until it goes away.
+
+    One greenlet per client does everything: it sleeps on the socket's event, which both the
+    socket's reader (a message came, or the client left) and the hub (something was queued) set.
+    """
     app = current_app._get_current_object()
     hub = hub_for(app)
     ws.sock = SendAll(ws.sock)
-    stream = WsStream(viewer, app.config.get("LIVE_QUEUE_SIZE", 256), ws.sock)
+    stream = WsStream(viewer, app.config.get("LIVE_QUEUE_SIZE", 256), ws.sock, ws.event)
     hub.register(stream)
-    lock = Semaphore()
-    sender = None
     try:
         stream.max_seen = queries.newest_ping_id()
         db.session.remove()
-        sender = gevent.spawn(pump, app, ws, stream, lock)
-        while not stream.dropped and not sender.dead:
-            text = ws.receive()
-            if text is None:
-                continue
-            reply = dumps(answer(stream, text))
-            with lock:
-                ws.send(reply)
-    except ConnectionClosed:
+        while not stream.dropped and send_queued(app, ws, stream):
+            while ws.input_buffer:
+                ws.send(dumps(answer(stream, ws.input_buffer.pop(0))))
+            if not ws.connected:
+                break
+            ws.event.wait()
+            ws.event.clear()
+    except (ConnectionClosed, OSError):
         pass
     finally:
         hub.unregister(stream)
-        if sender is not None:
-            sender.kill(block=False)
 
 
 @sock.route("/ws/status/", bp=bp)

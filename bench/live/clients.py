@@ -1,0 +1,135 @@
+"""The client side of the live benchmark: N SSE and M WebSocket clients in one gevent process.
+
+Started by bench_live.py. Reads a JSON job on argv[1]; prints "READY <n>" once every stream is
+open, then on SIGUSR1 prints one JSON line of results and exits.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import json  # noqa: E402
+import resource  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import gevent  # noqa: E402
+import websocket  # noqa: E402
+from gevent.event import Event  # noqa: E402
+
+latencies = []  # seconds, one per delivery
+received = {}  # client name -> set of check ids received
+errors = []
+
+
+def raise_file_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def note(name, data):
+    now = time.time()
+    sent_at = data.get("sent_at")
+    if sent_at is not None:
+        latencies.append(now - sent_at)
+    received[name].add(data["id"])
+
+
+def sse_client(name, port, token, ready):
+    """Read a chunked text/event-stream with a raw socket; count each `ping` delivery."""
+    received[name] = set()
+    sock = socket.create_connection(("127.0.0.1", port))
+    request = (
+        f"GET /api/events/status/?limit=1 HTTP/1.1\r\nHost: bench\r\n"
+        f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    sock.sendall(request.encode())
+    reader = sock.makefile("rb")
+    status = reader.readline()
+    if b" 200 " not in status:
+        errors.append(f"{name}: {status!r}")
+        ready()
+        return
+    while reader.readline() not in (b"\r\n", b""):
+        pass
+    ready()
+    text = ""
+    while True:
+        size_line = reader.readline()
+        if not size_line:
+            return
+        size = int(size_line.strip() or b"0", 16)
+        if size == 0:
+            return
+        text += reader.read(size).decode()
+        reader.readline()  # CRLF after the chunk
+        *messages, text = text.split("\n\n")
+        for message in messages:
+            event, data = None, None
+            for line in message.split("\n"):
+                if line.startswith("event: "):
+                    event = line[7:]
+                elif line.startswith("data: "):
+                    data = line[6:]
+            if event == "ping" and data and data[0] == "{":
+                note(name, json.loads(data))
+
+
+def ws_client(name, port, token, ready):
+    """Subscribe to all servers; count each `update` delivery."""
+    received[name] = set()
+    try:
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{port}/ws/status/", header=[f"Authorization: Bearer {token}"]
+        )
+        ws.send(json.dumps({"action": "subscribe"}))
+        reply = json.loads(ws.recv())
+        assert reply["type"] == "subscribed", reply
+    except Exception as error:  # noqa: BLE001 - reported, not raised
+        errors.append(f"{name}: {error!r}")
+        ready()
+        return
+    ready()
+    while True:
+        try:
+            message = json.loads(ws.recv())
+        except Exception:  # noqa: BLE001 - the bench is over
+            return
+        if message.get("type") == "update":
+            note(name, message["ping"])
+
+
+def main():
+    raise_file_limit()
+    job = json.loads(sys.argv[1])
+    port, tokens = job["port"], job["tokens"]
+    total = job["sse"] + job["ws"]
+    opened = [0]
+    all_open, stop = Event(), Event()
+
+    def ready():
+        opened[0] += 1
+        if opened[0] == total:
+            all_open.set()
+
+    greenlets = []
+    for i in range(total):
+        kind = "sse" if i < job["sse"] else "ws"
+        owner = i % len(tokens)
+        name = f"{kind}-{i}-{owner}"
+        target = sse_client if kind == "sse" else ws_client
+        greenlets.append(gevent.spawn(target, name, port, tokens[owner], ready))
+        if i % 50 == 49:
+            gevent.sleep(0.05)  # do not flood the listen backlog
+    all_open.wait()
+    print(f"READY {total - len(errors)}", flush=True)
+    gevent.signal_handler(signal.SIGUSR1, stop.set)
+    stop.wait()
+    counts = {name: len(ids) for name, ids in received.items()}
+    print(json.dumps({"latencies": latencies, "counts": counts, "errors": errors}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
