@@ -39,6 +39,8 @@ def parse_args():
     parser.add_argument(
         "--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
     )
+    parser.add_argument("--client-processes", type=int, default=2, help="processes for clients")
+    parser.add_argument("--gunicorn-config", default="gunicorn.conf.py")
     parser.add_argument("--database", default=None, help="database URL (default: a SQLite file)")
     return parser.parse_args()
 
@@ -120,7 +122,7 @@ def main():
     port = free_port()
     env = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"}
     gunicorn = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py", "wsgi:app"],
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", args.gunicorn_config, "wsgi:app"],
         cwd=ROOT,
         env=env,
         stderr=open(tmp / "gunicorn.err", "w"),
@@ -147,18 +149,32 @@ def main():
     time.sleep(0.5)
     rss_before = rss_kib(worker)
 
-    job = {"port": port, "tokens": tokens, "sse": args.sse, "ws": args.ws}
-    clients = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("clients.py")), json.dumps(job)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    total = args.sse + args.ws
+    share = -(-total // args.client_processes)
+    clients = []
+    for first in range(0, total, share):
+        job = {
+            "port": port,
+            "tokens": tokens,
+            "sse": args.sse,
+            "first": first,
+            "count": min(share, total - first),
+        }
+        clients.append(
+            subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("clients.py")), json.dumps(job)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        )
     started = time.monotonic()
-    line = clients.stdout.readline().split()
+    opened = 0
+    for process in clients:
+        line = process.stdout.readline().split()
+        if not line or line[0] != "READY":
+            raise SystemExit(f"clients failed: {line}")
+        opened += int(line[1])
     connect_s = time.monotonic() - started
-    if not line or line[0] != "READY":
-        raise SystemExit(f"clients failed: {line}")
-    opened = int(line[1])
     time.sleep(1.0)
     rss_open = rss_kib(worker)
 
@@ -170,7 +186,7 @@ def main():
     rest_every = max(1, int(args.duration * args.rate / args.rest)) if args.rest else 0
     next_at = time.monotonic()
     batches = int(args.duration * args.rate)
-    cpu_before = {"worker": cpu_s(worker), "clients": cpu_s(clients.pid)}
+    cpu_before = {"worker": cpu_s(worker), "clients": sum(cpu_s(p.pid) for p in clients)}
     publish_started = time.monotonic()
     with app.app_context():
         for number in range(batches):
@@ -215,7 +231,7 @@ def main():
     publish_s = time.monotonic() - publish_started
     cpu_used = {
         "worker": cpu_s(worker) - cpu_before["worker"],
-        "clients": cpu_s(clients.pid) - cpu_before["clients"],
+        "clients": sum(cpu_s(p.pid) for p in clients) - cpu_before["clients"],
     }
     # REST samples with no publishing going on, streams still open.
     idle_rest_ms = []
@@ -224,9 +240,14 @@ def main():
         requests.get(base + "/api/server-status/", headers=headers, timeout=10).raise_for_status()
         idle_rest_ms.append((time.perf_counter() - t0) * 1000)
     time.sleep(2.0)  # let the last deliveries land
-    clients.send_signal(signal.SIGUSR1)
-    result = json.loads(clients.stdout.readline())
-    clients.wait(timeout=30)
+    result = {"latencies": [], "counts": {}, "errors": []}
+    for process in clients:
+        process.send_signal(signal.SIGUSR1)
+        part = json.loads(process.stdout.readline())
+        process.wait(timeout=30)
+        result["latencies"] += part["latencies"]
+        result["errors"] += part["errors"]
+        result["counts"].update(part["counts"])
     gunicorn.send_signal(signal.SIGTERM)
     t0 = time.monotonic()
     gunicorn.wait(timeout=60)
@@ -239,7 +260,6 @@ def main():
         want = published[owner_ids[owner_index]]
         expected += want
         lost += max(0, want - count)
-    total = args.sse + args.ws
     print(f"command: {' '.join(sys.argv)}")
     print(
         f"clients: {args.sse} SSE + {args.ws} WebSocket over {args.owners} users, opened {opened} "

@@ -99,6 +99,15 @@ def missed(stream, after_id, always=True):
     return text, {ping["id"] for ping in pings}
 
 
+def catch_up(app, stream):
+    """Return what the stream missed while the bus was down."""
+    with app.app_context():
+        text, ids = missed(stream, stream.max_seen, always=False)
+    if ids:
+        stream.max_seen = max(stream.max_seen, *ids)
+    return text
+
+
 def events(app, stream, opening, sent_ids):
     """Yield the stream: its opening, then live batches, heartbeats and catch-ups."""
     hub = hub_for(app)
@@ -109,28 +118,32 @@ def events(app, stream, opening, sent_ids):
         yield opening
         while not stream.dropped:
             try:
-                item = stream.queue.get(timeout=heartbeat_s)
+                items = [stream.queue.get(timeout=heartbeat_s)]
             except Empty:
                 yield HEARTBEAT
                 continue
-            if item is CLOSE:
-                if stream.sock is not None:
-                    shutdown_socket(stream.sock, socket.SHUT_RD)
-                return
-            if item is RESYNC:
-                with app.app_context():
-                    text, ids = missed(stream, stream.max_seen, always=False)
-                if text:
-                    stream.max_seen = max(stream.max_seen, *ids)
-                    yield text
-                continue
-            if pending:
-                pending -= 1
-                item = [event for event in item if event.id not in sent_ids]
-                if not item:
+            # A stream that fell behind catches up in one write.
+            while not stream.queue.empty():
+                items.append(stream.queue.get_nowait())
+            parts = []
+            for item in items:
+                if item is CLOSE:
+                    yield "".join(parts)
+                    if stream.sock is not None:
+                        shutdown_socket(stream.sock, socket.SHUT_RD)
+                    return
+                if item is RESYNC:
+                    parts.append(catch_up(app, stream))
                     continue
-            stream.max_seen = max(stream.max_seen, max(event.id for event in item))
-            yield "".join(event.sse for event in item)
+                if pending:
+                    pending -= 1
+                    item = [event for event in item if event.id not in sent_ids]
+                if item:
+                    stream.max_seen = max(stream.max_seen, max(event.id for event in item))
+                    parts.append("".join(event.sse for event in item))
+            text = "".join(parts)
+            if text:
+                yield text
     finally:
         hub.unregister(stream)
 

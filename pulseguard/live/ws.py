@@ -7,6 +7,7 @@ from flask import Blueprint, current_app
 from gevent.lock import Semaphore
 from marshmallow import ValidationError
 from simple_websocket import ConnectionClosed
+from wsproto.events import TextMessage
 
 from pulseguard.extensions import db, sock
 from pulseguard.live import queries
@@ -162,21 +163,31 @@ def missed_updates(stream):
     ]
 
 
+def send_all(ws, texts):
+    """Send several text messages in one socket write."""
+    if not ws.connected:
+        raise ConnectionClosed(ws.close_reason, ws.close_message)
+    ws.sock.send(b"".join(ws.ws.send(TextMessage(data=text)) for text in texts))
+
+
 def send_queued(app, ws, stream) -> bool:
     """Send what the hub queued for the client; return False when the server is shutting down."""
+    texts = []
     while not stream.queue.empty():
         item = stream.queue.get_nowait()
         if item is CLOSE:
+            if texts:
+                send_all(ws, texts)
             ws.close(GOING_AWAY, "Server shutting down.")
             return False
         if item is RESYNC:
             with app.app_context():
-                texts = missed_updates(stream)
+                texts += missed_updates(stream)
         else:
             stream.max_seen = max(stream.max_seen, max(update.id for update in item))
-            texts = [update.text for update in item]
-        for text in texts:
-            ws.send(text)
+            texts += [update.text for update in item]
+    if texts:
+        send_all(ws, texts)
     return True
 
 
