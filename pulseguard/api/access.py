@@ -43,6 +43,26 @@ def get_visible(model, object_id, label):
     return row
 
 
+def visible_history(model, time_column, args, equal=(), any_of=("server_id",)):
+    """Select the visible rows of a per-server history table, filtered by the query args.
+
+    ``any_of`` names id-list filters (``server_id=1,2``), ``equal`` plain equality filters;
+    ``since``/``until`` bound ``time_column``. Newest first.
+    """
+    stmt = select(model).join(Server, Server.id == model.server_id)
+    for name in any_of:
+        if name in args:
+            stmt = stmt.where(getattr(model, name).in_(args[name]))
+    for name in equal:
+        if name in args:
+            stmt = stmt.where(getattr(model, name) == args[name])
+    if "since" in args:
+        stmt = stmt.where(time_column >= args["since"])
+    if "until" in args:
+        stmt = stmt.where(time_column <= args["until"])
+    return visible(stmt).order_by(time_column.desc(), model.id.desc())
+
+
 def admin_required(view):
     """Let only admins through; others get 403."""
 

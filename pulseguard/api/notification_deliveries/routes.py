@@ -2,30 +2,25 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from sqlalchemy import select
 
-from pulseguard.api.access import get_visible, visible
+from pulseguard.api.access import get_visible, visible_history
 from pulseguard.api.notification_deliveries import blp
 from pulseguard.api.notification_deliveries.schemas import (
     NotificationDeliveryQuerySchema,
     NotificationDeliverySchema,
 )
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
-from pulseguard.models import NotificationDelivery, Server
+from pulseguard.models import NotificationDelivery
 
 
 def filtered(args):
-    stmt = select(NotificationDelivery).join(Server, Server.id == NotificationDelivery.server_id)
-    if "config_id" in args:
-        stmt = stmt.where(NotificationDelivery.config_id.in_(args["config_id"]))
-    if "server_id" in args:
-        stmt = stmt.where(NotificationDelivery.server_id.in_(args["server_id"]))
-    if "event" in args:
-        stmt = stmt.where(NotificationDelivery.event == args["event"])
-    if "outcome" in args:
-        stmt = stmt.where(NotificationDelivery.outcome == args["outcome"])
-    order = (NotificationDelivery.created_at.desc(), NotificationDelivery.id.desc())
-    return visible(stmt).order_by(*order)
+    return visible_history(
+        NotificationDelivery,
+        NotificationDelivery.created_at,
+        args,
+        equal=("event", "outcome"),
+        any_of=("config_id", "server_id"),
+    )
 
 
 @blp.route("/")

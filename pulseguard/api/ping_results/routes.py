@@ -2,27 +2,17 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from sqlalchemy import select
 
-from pulseguard.api.access import get_visible, visible
+from pulseguard.api.access import get_visible, visible_history
 from pulseguard.api.fields import MAX_BIG_ID
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
 from pulseguard.api.ping_results import blp
 from pulseguard.api.ping_results.schemas import PingResultQuerySchema, PingResultSchema
-from pulseguard.models import PingResult, Server
+from pulseguard.models import PingResult
 
 
 def filtered(args):
-    stmt = select(PingResult).join(Server, Server.id == PingResult.server_id)
-    if "server_id" in args:
-        stmt = stmt.where(PingResult.server_id.in_(args["server_id"]))
-    if "status" in args:
-        stmt = stmt.where(PingResult.status == args["status"])
-    if "since" in args:
-        stmt = stmt.where(PingResult.checked_at >= args["since"])
-    if "until" in args:
-        stmt = stmt.where(PingResult.checked_at <= args["until"])
-    return visible(stmt).order_by(PingResult.checked_at.desc(), PingResult.id.desc())
+    return visible_history(PingResult, PingResult.checked_at, args, equal=("status",))
 
 
 @blp.route("/")

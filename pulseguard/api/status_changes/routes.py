@@ -2,26 +2,16 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import jwt_required
-from sqlalchemy import select
 
-from pulseguard.api.access import get_visible, visible
+from pulseguard.api.access import get_visible, visible_history
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
 from pulseguard.api.status_changes import blp
 from pulseguard.api.status_changes.schemas import StatusChangeQuerySchema, StatusChangeSchema
-from pulseguard.models import Server, StatusChange
+from pulseguard.models import StatusChange
 
 
 def filtered(args):
-    stmt = select(StatusChange).join(Server, Server.id == StatusChange.server_id)
-    if "server_id" in args:
-        stmt = stmt.where(StatusChange.server_id.in_(args["server_id"]))
-    if "new_status" in args:
-        stmt = stmt.where(StatusChange.new_status == args["new_status"])
-    if "since" in args:
-        stmt = stmt.where(StatusChange.created_at >= args["since"])
-    if "until" in args:
-        stmt = stmt.where(StatusChange.created_at <= args["until"])
-    return visible(stmt).order_by(StatusChange.created_at.desc(), StatusChange.id.desc())
+    return visible_history(StatusChange, StatusChange.created_at, args, equal=("new_status",))
 
 
 @blp.route("/")
