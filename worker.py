@@ -12,14 +12,14 @@ monkey.patch_all()
 import gc
 import sys
 
-from pulseguard import create_app
+from pulseguard import create_worker_app
 from pulseguard.jobs.worker import PulseGuardWorker
 from pulseguard.redis_client import redis_connection
 
 
 def main(argv: list[str]) -> int:
     """Run the worker until it is stopped (SIGTERM/SIGINT); return the exit code."""
-    app = create_app()
+    app = create_worker_app()
     gc.freeze()  # the app's import-time objects: never scanned again by the cyclic collector
     url = app.config.get("REDIS_URL")
     if not url:

@@ -1,16 +1,15 @@
-"""PulseGuard: a self-hosted server health monitor."""
+"""PulseGuard: a self-hosted server health monitor.
 
-from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+Two factories: create_app() is the whole application (web processes and the `flask` CLI);
+create_worker_app() is what an RQ worker needs to run jobs (config, logging, the database) and
+imports none of the web-only libraries, so that each worker process stays small. Importing the
+package itself loads nothing heavy: the scheduler process (pulseguard.jobs.scheduler) needs only
+redis and rq-scheduler.
+"""
 
 from config import config_for
-from pulseguard import api, cli, errors, headers, health, live, logs, metrics, ratelimit
-from pulseguard.dashboard import bp as dashboard_bp
-from pulseguard.extensions import db, jwt, migrate, sock
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """Enforce foreign keys (and so cascades) on SQLite, and let readers run beside a writer."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
@@ -22,17 +21,37 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.close()
 
 
-def create_app(config=None):
-    """Create a PulseGuard application."""
+def create_worker_app(config=None):
+    """Create the part of the application that runs jobs: config, logging, models, database."""
+    from flask import Flask
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from pulseguard import logs
+    from pulseguard.extensions import db
+
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config or config_for())
     app.url_map.strict_slashes = False
     app.json.sort_keys = False
     logs.init_app(app)
-    import pulseguard.models  # noqa: F401 - register the tables with SQLAlchemy and Alembic
-    import pulseguard.security  # noqa: F401 - register the JWT callbacks
+    import pulseguard.models  # noqa: F401 - register the tables with SQLAlchemy
 
     db.init_app(app)
+    return app
+
+
+def create_app(config=None):
+    """Create a PulseGuard application: the worker's part, then the API, streams and pages."""
+    from pulseguard import api, cli, errors, headers, health, live, metrics, ratelimit
+    from pulseguard.dashboard import bp as dashboard_bp
+    from pulseguard.extensions import db, jwt, migrate, sock
+
+    app = create_worker_app(config)
+    import pulseguard.security  # noqa: F401 - register the JWT callbacks
+
     migrate.init_app(app, db, render_as_batch=True)
     jwt.init_app(app)
     sock.init_app(app)

@@ -9,16 +9,21 @@ FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
 
 
 def init_app(app):
-    level = getattr(logging, app.config["LOG_LEVEL"], logging.INFO)
+    configure(app.config)
+
+
+def configure(config) -> None:
+    """Log at config["LOG_LEVEL"] to stderr, and to LOG_DIR/pulseguard.log when LOG_DIR is set."""
+    level = getattr(logging, config["LOG_LEVEL"], logging.INFO)
     root = logging.getLogger()
     root.setLevel(level)
     if getattr(root, "_pulseguard", False):
         return
     root._pulseguard = True
     handlers = [logging.StreamHandler(sys.stderr)]
-    if app.config.get("LOG_DIR"):
-        Path(app.config["LOG_DIR"]).mkdir(parents=True, exist_ok=True)
-        path = Path(app.config["LOG_DIR"]) / "pulseguard.log"
+    if config.get("LOG_DIR"):
+        Path(config["LOG_DIR"]).mkdir(parents=True, exist_ok=True)
+        path = Path(config["LOG_DIR"]) / "pulseguard.log"
         handlers.append(RotatingFileHandler(path, maxBytes=10 * 1024 * 1024, backupCount=5))
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))

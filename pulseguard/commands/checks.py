@@ -1,5 +1,9 @@
 """flask run-checks, start-scheduler and prune-results."""
 
+import os
+import sys
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -73,11 +77,14 @@ def start_scheduler(interval, burst):
     if interval <= 0:
         raise click.BadParameter("must be positive", param_hint="--interval")
     if current_app.config.get("REDIS_URL"):
-        from pulseguard.jobs.scheduler import run_scheduler
-
         click.echo(f"rq-scheduler polling every {interval:g}s (leader lock in Redis)")
-        run_scheduler(interval, burst=burst)
-        return
+        # The same process, without the app: only redis and rq-scheduler stay in memory.
+        argv = [sys.executable, "-m", "pulseguard.jobs.scheduler", "--interval", str(interval)]
+        paths = [str(Path(current_app.root_path).parent), os.environ.get("PYTHONPATH")]
+        env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, paths))}
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, argv + (["--burst"] if burst else []), env)
     import gevent
 
     from pulseguard.jobs.embedded import start_embedded

@@ -7,11 +7,11 @@ import gevent
 from flask import current_app
 from rq import Queue
 
+from pulseguard.jobs import CHECKS, NOTIFY, UPKEEP
 from pulseguard.redis_client import redis_connection
 
+__all__ = ["CHECKS", "NOTIFY", "UPKEEP", "enqueue", "enqueue_many"]
 log = logging.getLogger(__name__)
-
-CHECKS, NOTIFY, UPKEEP = "checks", "notify", "upkeep"
 
 
 def enqueue(queue_name: str, func, *args, **kwargs) -> None:

@@ -3,41 +3,52 @@
 Only one scheduler is effective at a time: each holds a leader lock in Redis, renewed on every poll;
 others wait as standbys and take over when the leader's lock expires. Registering the jobs is
 idempotent (fixed job ids), so starting a second scheduler never duplicates them.
+
+The process is small: `flask start-scheduler` replaces itself with `python -m
+pulseguard.jobs.scheduler`, which imports redis and rq-scheduler and none of Flask, SQLAlchemy or
+the job code (jobs are named by their import path; RQ workers import them).
 """
 
+import argparse
 import logging
 import signal
+import sys
 import time
 import uuid
 from datetime import UTC, datetime
 
-import gevent
-import greenlet
-from flask import current_app
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq_scheduler import Scheduler
 
-from pulseguard.jobs.dispatch import dispatch_due_checks
-from pulseguard.jobs.queue import UPKEEP
-from pulseguard.jobs.upkeep import prune_results
-from pulseguard.notify.reminders import send_reminders
+from pulseguard.jobs import UPKEEP
 from pulseguard.redis_client import redis_connection
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("pulseguard.jobs.scheduler")  # also when run as __main__
 LEADER_KEY = "pulseguard:scheduler:leader"
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
-
-
 PERIODIC_CHECK_ID = "pulseguard-dispatch"  # if this one is missing, Redis lost the schedule
 
 
-def periodic_jobs(config) -> list[tuple[str, object, int]]:
-    """(job id, function, every N seconds) of each periodic job."""
+def periodic_jobs(config) -> list[tuple[str, str, int]]:
+    """(job id, function's import path, every N seconds) of each periodic job."""
     return [
-        ("pulseguard-dispatch", dispatch_due_checks, max(1, int(config["DISPATCH_INTERVAL_S"]))),
-        ("pulseguard-prune", prune_results, max(60, int(config["PRUNE_INTERVAL_S"]))),
-        ("pulseguard-reminders", send_reminders, max(10, int(config["REMINDER_INTERVAL_S"]))),
+        (
+            PERIODIC_CHECK_ID,
+            "pulseguard.jobs.dispatch.dispatch_due_checks",
+            max(1, int(config["DISPATCH_INTERVAL_S"])),
+        ),
+        (
+            "pulseguard-prune",
+            "pulseguard.jobs.upkeep.prune_results",
+            max(60, int(config["PRUNE_INTERVAL_S"])),
+        ),
+        (
+            "pulseguard-reminders",
+            "pulseguard.notify.reminders.send_reminders",
+            max(10, int(config["REMINDER_INTERVAL_S"])),
+        ),
     ]
 
 
@@ -52,19 +63,15 @@ class LeaderScheduler(Scheduler):
         self.config = config
 
     def _install_signal_handlers(self):
-        """Stop on SIGTERM/SIGINT from a greenlet of its own.
+        """Stop on SIGTERM/SIGINT by raising SystemExit in the loop (which then resigns)."""
 
-        rq-scheduler's handler talks to Redis inside the signal handler, which under gevent runs in
-        the hub and fails (BlockingSwitchOutError, exit status 1, the lock left to expire).
-        """
-        main = greenlet.getcurrent()
-
-        def stop():
-            self.stopping = True
-            gevent.kill(main, SystemExit(0))
+        def stop(_signum, _frame):
+            if not self.stopping:
+                self.stopping = True
+                raise SystemExit(0)
 
         for signum in (signal.SIGINT, signal.SIGTERM):
-            gevent.signal_handler(signum, stop)
+            signal.signal(signum, stop)
 
     def enqueue_jobs(self):
         """Enqueue what is due; first re-register the periodic jobs if Redis lost them."""
@@ -124,24 +131,24 @@ def register(scheduler: Scheduler, config) -> list[str]:
     return ids
 
 
-def build_scheduler(interval: float) -> LeaderScheduler:
+def build_scheduler(interval: float, config) -> LeaderScheduler:
     """Return a scheduler that polls every `interval` seconds, with the jobs registered."""
     scheduler = LeaderScheduler(
         queue_name=UPKEEP,
         interval=interval,
-        connection=redis_connection(),
-        config=current_app.config,
+        connection=redis_connection(config["REDIS_URL"]),
+        config=config,
     )
-    register(scheduler, current_app.config)
+    register(scheduler, config)
     return scheduler
 
 
-def run_scheduler(interval: float, burst: bool = False) -> None:
+def run_scheduler(interval: float, config, burst: bool = False) -> None:
     """Run the scheduler loop until stopped; ride out Redis outages instead of exiting."""
     pause, scheduler = 1.0, None
     while True:
         try:
-            scheduler = build_scheduler(interval)
+            scheduler = build_scheduler(interval, config)
             try:
                 scheduler.run(burst=burst)
             finally:
@@ -163,5 +170,32 @@ def run_scheduler(interval: float, burst: bool = False) -> None:
 def _resign(scheduler):
     try:
         scheduler.resign()
-    except REDIS_DOWN:
+    except (RedisError, OSError):
         pass  # the lock expires by itself
+
+
+def main(argv: list[str]) -> int:
+    """`python -m pulseguard.jobs.scheduler [--interval N] [--burst]`: what start-scheduler runs."""
+    from config import config_for
+    from pulseguard import logs
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--interval", type=float, default=None)
+    parser.add_argument("--burst", action="store_true")
+    args = parser.parse_args(argv)
+    config = settings(config_for())
+    logs.configure(config)
+    if not config.get("REDIS_URL"):
+        print("This process needs REDIS_URL (see `flask start-scheduler`).", file=sys.stderr)
+        return 2
+    run_scheduler(args.interval or config["DISPATCH_INTERVAL_S"], config, burst=args.burst)
+    return 0
+
+
+def settings(config) -> dict:
+    """The upper-case attributes of a config object, as Flask's config.from_object() reads them."""
+    return {name: getattr(config, name) for name in dir(config) if name.isupper()}
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

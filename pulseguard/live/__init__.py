@@ -1,11 +1,15 @@
-"""Live updates: the event bus, the per-process hub, and the SSE and WebSocket streams."""
+"""Live updates: the event bus, the per-process hub, and the SSE and WebSocket streams.
 
-from pulseguard.live import sse, ws
-from pulseguard.live.hub import Hub, close_all_streams
+The streams are imported by init_app only: a worker publishes through `live.bus` without loading
+the web libraries they need.
+"""
 
 
 def init_app(app):
     """Register the SSE and WebSocket routes and the app's hub (which starts with a stream)."""
+    from pulseguard.live import sse, ws
+    from pulseguard.live.hub import Hub
+
     app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 25})
     app.config.setdefault("LIVE_QUEUE_SIZE", 256)
     app.config.setdefault("LIVE_REPLAY_MAX", 1000)
@@ -17,4 +21,6 @@ def init_app(app):
 
 def shutdown():
     """End every open stream of this process, so that a graceful shutdown does not wait on them."""
+    from pulseguard.live.hub import close_all_streams
+
     close_all_streams()

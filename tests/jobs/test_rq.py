@@ -49,13 +49,13 @@ def test_scheduler_enqueues_the_dispatcher_which_the_worker_runs(
 ):
     ids = servers(make_server, web.port, 3)
     with rq_app.app_context():
-        scheduler = build_scheduler(1)
+        scheduler = build_scheduler(1, rq_app.config)
         assert {job.id for job in scheduler.get_jobs()} == {
             "pulseguard-dispatch",
             "pulseguard-prune",
             "pulseguard-reminders",
         }
-        build_scheduler(1)  # a second registration does not duplicate the jobs
+        build_scheduler(1, rq_app.config)  # a second registration does not duplicate the jobs
         assert len(list(scheduler.get_jobs())) == 3
         scheduler.run(burst=True)
     upkeep = Queue("upkeep", connection=Redis.from_url(redis_url))
