@@ -27,6 +27,9 @@ DEFAULT_PORTS = {Protocol.HTTP: 80, Protocol.HTTPS: 443}
 
 class Server(db.Model):
     __tablename__ = "servers"
+    # Rewritten on every check or claim: room in each page for HOT updates on PostgreSQL (see
+    # migration 0003), so the old row versions are reclaimed in place instead of growing the table.
+    __table_args__ = {"postgresql_with": {"fillfactor": 70}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -47,8 +50,9 @@ class Server(db.Model):
     follow_redirects: Mapped[bool] = mapped_column(default=True)
     degraded_threshold_ms: Mapped[int | None]
     failure_threshold: Mapped[int] = mapped_column(default=1)
-    # When the dispatcher should next check it; claimed by compare-and-set.
-    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When the dispatcher should next check it; claimed by compare-and-set. Not indexed: an index
+    # would turn every claim into a non-HOT update; the dispatcher scans the table instead.
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     tls_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
