@@ -27,6 +27,7 @@ from pulseguard.models import (
 )
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring import bulk_pg
+from pulseguard.monitoring.payloads import ping_json, status_json
 from pulseguard.monitoring.rollups import RollupCounter
 from pulseguard.monitoring.state import next_status
 from pulseguard.monitoring.uptime import uptime_by_server
@@ -204,10 +205,6 @@ def _update_tls(connection, tls):
 
 
 def _events(checks, pings, ping_ids, uptime):
-    from pulseguard.api.ping_results.schemas import PingResultSchema
-    from pulseguard.api.server_status.schemas import ServerStatusSchema
-
-    ping_schema, status_schema = PingResultSchema(), ServerStatusSchema()
     events, recorded = [], []
     rows = zip(checks, pings, ping_ids, strict=True)
     for n, ((server, outcome, status), ping, ping_id) in enumerate(rows):
@@ -220,8 +217,8 @@ def _events(checks, pings, ping_ids, uptime):
         status["uptime_percentage"] = figures["uptime"].get("24h")
         status["avg_response_time"] = figures["avg_response_time"]
         common = {"server_id": sid, "owner_id": owner, "id": ping_id}
-        events.append({"type": "ping", **common, "data": ping_schema.dump(ping)})
-        events.append({"type": "status", **common, "data": status_schema.dump(status)})
+        events.append({"type": "ping", **common, "data": ping_json(ping)})
+        events.append({"type": "status", **common, "data": status_json(status)})
         recorded.append(
             Recorded(
                 sid,

@@ -1,5 +1,7 @@
 """Recording a batch: results, status, transitions, uptime, and what is published after commit."""
 
+import pytest
+
 from pulseguard.models import PingResult
 from pulseguard.monitoring.record import record_results
 from tests.outcomes import DOWN, OK, REFUSED, result
@@ -33,12 +35,14 @@ def test_a_batch_records_results_status_and_transitions(ctx, make_server, as_ali
     assert published["changes"] == [changes[0]["id"]]
 
 
+@pytest.mark.parametrize("outcomes", [[OK], [REFUSED], [OK, DOWN]], ids=["up", "error", "down"])
 def test_events_pair_each_ping_with_its_status_as_the_api_shows_them(
-    ctx, make_server, as_alice, alice, published
+    ctx, make_server, as_alice, alice, published, outcomes
 ):
     server = make_server()
-    record_results([result(server["id"], OK)])
-    ping_event, status_event = published["events"]
+    for outcome in outcomes:
+        record_results([result(server["id"], outcome)])
+    ping_event, status_event = published["events"][-2:]
     ping = as_alice.get(f"/api/ping-results/?server_id={server['id']}").json[0]
     status = statuses(as_alice, server["id"])
     assert ping_event == {
