@@ -1,6 +1,7 @@
 """The check batch job: run_check_batch([[server id, planned unix time], ...])."""
 
 import time
+from dataclasses import fields
 
 import gevent
 from flask import current_app
@@ -14,8 +15,11 @@ from pulseguard.models import MonitoringState, Server
 
 def load_targets(server_ids: list[int]) -> dict[int, Target]:
     """Return the Targets of those servers that are active."""
-    stmt = select(Server).where(Server.id.in_(server_ids), Server.status == MonitoringState.ACTIVE)
-    targets = {server.id: Target.from_server(server) for server in db.session.scalars(stmt)}
+    columns = [getattr(Server, field.name) for field in fields(Target)]  # Target: Server columns
+    stmt = select(*columns).where(
+        Server.id.in_(server_ids), Server.status == MonitoringState.ACTIVE
+    )
+    targets = {row.id: Target.from_server(row) for row in db.session.execute(stmt)}
     db.session.rollback()  # release the connection: probing takes a while
     return targets
 

@@ -72,11 +72,15 @@ class RedisStore:
         self.client, self.prefix = client, prefix
 
     def add(self, updates: list) -> None:
+        """Apply (key, field, amount) increments: one command per distinct field, one round trip."""
         if time.monotonic() < RedisStore.paused_until:
             return
+        totals = defaultdict(int)
+        for key, name, amount in updates:
+            totals[key, name] += amount
         try:
             pipe = self.client.pipeline(transaction=False)
-            for key, name, amount in updates:
+            for (key, name), amount in totals.items():
                 if float(amount).is_integer():
                     pipe.hincrby(f"{self.prefix}:{key}", name, int(amount))
                 else:
