@@ -86,6 +86,17 @@ def descendants(roots, table):
     return {pid for pid in found if pid in table}
 
 
+def pss_bytes(pid):
+    """Proportional set size: RSS with each shared page divided among the processes mapping it."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -174,6 +185,16 @@ class Bench:
         self.start("scheduler", [str(BIN / "flask"), "start-scheduler"])
 
     # -- measuring ---------------------------------------------------------------------------
+    def memory_by_process(self):
+        """{name: [RSS MiB, PSS MiB]} of each started process with its children (gunicorn's)."""
+        table, memory = proc_table(), {}
+        for name, proc in self.procs:
+            for pid in sorted(descendants([proc.pid], table)):
+                label = name if pid == proc.pid else f"{name}-child"
+                mib = [round(table[pid][2] / 2**20, 1), round(pss_bytes(pid) / 2**20, 1)]
+                memory[label if label not in memory else f"{label}-{pid}"] = mib
+        return memory
+
     def snapshot(self):
         table = proc_table()
         ours = descendants([p.pid for _, p in self.procs], table)
@@ -242,6 +263,7 @@ class Bench:
                 ours = descendants([p.pid for _, p in self.procs], table)
                 rss_samples.append(sum(table[pid][2] for pid in ours))
             last = self.snapshot()
+            last["memory"] = self.memory_by_process()
         finally:
             for _name, proc in self.procs:
                 proc.send_signal(signal.SIGTERM)
@@ -310,6 +332,8 @@ class Bench:
             start: [round(pct(v, 0.5) * 1000), round(pct(v, 0.99) * 1000)]
             for start, v in sorted(timeline.items())
         }
+        figures["rss_pss_mib_by_process_at_end"] = last["memory"]
+        figures["pss_mib_sum_at_end"] = round(sum(p for _r, p in last["memory"].values()), 1)
         figures["loadavg_1min_start_end"] = [first["load"], last["load"]]
         if args.mode == "postgres":
             shared = set(first["pg_cpu"]) & set(last["pg_cpu"])
