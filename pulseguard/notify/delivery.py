@@ -1,6 +1,7 @@
 """Delivering one notification: the job, its attempt records and its retries."""
 
 import logging
+from importlib import import_module
 
 from flask import current_app
 from sqlalchemy import select
@@ -10,16 +11,26 @@ from pulseguard import metrics
 from pulseguard.extensions import db
 from pulseguard.models import NotificationConfig, NotificationDelivery, Server, StatusChange
 from pulseguard.models.types import utcnow
-from pulseguard.notify.email import EmailTransport
 from pulseguard.notify.message import Event, render, target_of
 from pulseguard.notify.retry import enqueue_later, retry_delay
-from pulseguard.notify.sms import SmsTransport
 from pulseguard.notify.transport import Message, TransportError
-from pulseguard.notify.webhook import WebhookTransport
 
 log = logging.getLogger(__name__)
 
-TRANSPORTS = {"email": EmailTransport, "webhook": WebhookTransport, "sms": SmsTransport}
+# Imported when first used: a worker that never notifies never loads smtplib or requests.
+TRANSPORTS = {
+    "email": "pulseguard.notify.email:EmailTransport",
+    "webhook": "pulseguard.notify.webhook:WebhookTransport",
+    "sms": "pulseguard.notify.sms:SmsTransport",
+}
+
+
+def transport(channel: str, config):
+    """Return the transport of a channel, set up from the app's config."""
+    module, name = TRANSPORTS[channel].split(":")
+    return getattr(import_module(module), name)(config)
+
+
 WANTS = {
     "failure": "notify_on_failure",
     "reminder": "notify_on_failure",
@@ -86,7 +97,7 @@ def send_test(config: NotificationConfig) -> NotificationDelivery:
 def send(channel: str, recipient: str, message: Message) -> TransportError | None:
     """Send through the channel's transport; return the error instead of raising it."""
     try:
-        TRANSPORTS[channel](current_app.config).send(recipient, message)
+        transport(channel, current_app.config).send(recipient, message)
     except TransportError as error:
         return error
     except Exception as error:  # noqa: BLE001 - a transport bug must not lose the record
