@@ -7,6 +7,8 @@ package itself loads nothing heavy: the scheduler process (pulseguard.jobs.sched
 redis and rq-scheduler.
 """
 
+import os
+
 from config import config_for
 
 
@@ -43,16 +45,25 @@ def create_worker_app(config=None):
     return app
 
 
-def create_app(config=None):
-    """Create a PulseGuard application: the worker's part, then the API, streams and pages."""
+def create_app(config=None, migrations=None):
+    """Create a PulseGuard application: the worker's part, then the API, streams and pages.
+
+    migrations: register Flask-Migrate (the `flask db` commands). By default only when the `flask`
+    command runs, so that web processes never load alembic.
+    """
     from pulseguard import api, cli, errors, headers, health, live, metrics, ratelimit
     from pulseguard.dashboard import bp as dashboard_bp
-    from pulseguard.extensions import db, jwt, migrate, sock
+    from pulseguard.extensions import db, jwt, sock
 
     app = create_worker_app(config)
     import pulseguard.security  # noqa: F401 - register the JWT callbacks
 
-    migrate.init_app(app, db, render_as_batch=True)
+    if migrations is None:
+        migrations = os.environ.get("FLASK_RUN_FROM_CLI") == "true"  # set by the flask command
+    if migrations:
+        from pulseguard.extensions import migrate
+
+        migrate.init_app(app, db, render_as_batch=True)
     jwt.init_app(app)
     sock.init_app(app)
     api.init_app(app)

@@ -17,7 +17,7 @@ def empty_database_url(tmp_path):
 
 
 def test_upgrade_from_nothing_matches_the_models(empty_database_url):
-    app = create_app(make_config(empty_database_url))
+    app = create_app(make_config(empty_database_url), migrations=True)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
