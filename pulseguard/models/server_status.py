@@ -19,9 +19,9 @@ class Health(StrEnum):
 
 class ServerStatus(db.Model):
     __tablename__ = "server_statuses"
-    # Rewritten on every check or claim: room in each page for HOT updates on PostgreSQL (see
+    # Rewritten on every check or claim: half of each page free for HOT updates on PostgreSQL (see
     # migration 0003), so the old row versions are reclaimed in place instead of growing the table.
-    __table_args__ = {"postgresql_with": {"fillfactor": 70}}
+    __table_args__ = {"postgresql_with": {"fillfactor": 50}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     server_id: Mapped[int] = mapped_column(
