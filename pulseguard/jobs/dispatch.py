@@ -79,9 +79,9 @@ def _claim_postgresql(now, due, limit):
 def _claim_generic(now, due, limit):
     """Select due rows, then claim them with one compare-and-set executemany (SQLite).
 
-    SQLite blocks the whole gevent process while it works, so this stays one short statement. The
-    write lock is held from the UPDATE to the commit: if another process claimed some rows first
-    (fewer rows updated than selected), the rows now holding our new times are ours.
+    SQLite blocks the whole gevent process while it works, so this stays one short statement. If
+    another process claimed some rows first (fewer rows updated than selected), the update is
+    rolled back and redone row by row: a row is ours when our compare-and-set changed it.
     """
     rows = db.session.execute(
         select(Server.id, Server.next_check_at, Server.check_interval_s)
@@ -108,13 +108,11 @@ def _claim_generic(now, due, limit):
         )
         .values(next_check_at=bindparam("b_new"), updated_at=table.c.updated_at)
     )
-    claimed = db.session.connection().execute(stmt, params).rowcount
-    if claimed != len(params):
-        new_times = {p["b_id"]: p["b_new"] for p in params}
-        current = db.session.execute(
-            select(Server.id, Server.next_check_at).where(Server.id.in_(list(new_times)))
-        ).all()
-        planned = {sid: planned[sid] for sid, at in current if at == new_times[sid]}
+    if db.session.connection().execute(stmt, params).rowcount != len(params):
+        db.session.rollback()
+        connection = db.session.connection()
+        won = {p["b_id"] for p in params if connection.execute(stmt, p).rowcount == 1}
+        planned = {sid: at for sid, at in planned.items() if sid in won}
     return sorted(planned.items(), key=lambda c: c[1])
 
 

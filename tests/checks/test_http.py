@@ -72,3 +72,9 @@ def test_connections_are_reused_between_checks(web):
     for _ in range(3):
         assert probe(http(web.port)).ok
     assert web.app.hits["/"] == 3
+
+
+def test_unknown_host_is_an_error_naming_the_lookup():
+    outcome = probe(Target(id=1, protocol="http", host="no-such-host.invalid", port=80))
+    assert (outcome.status, outcome.message) == ("error", "DNS lookup failed")
+    assert outcome.response_time_ms is None and outcome.status_code is None

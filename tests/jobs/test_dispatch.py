@@ -3,12 +3,15 @@
 from datetime import timedelta
 
 import gevent
-from sqlalchemy import update
+import pytest
+from sqlalchemy import event, update
 
+from pulseguard import create_app
 from pulseguard.extensions import db
 from pulseguard.jobs.dispatch import batches, claim_due, spread_fraction
 from pulseguard.models import Server
 from pulseguard.models.types import utcnow
+from tests.conftest import make_config
 
 
 def set_next(server_id, when):
@@ -114,3 +117,30 @@ def test_never_scheduled_server_is_claimed_at_once(ctx, make_server):
     db.session.commit()
     assert 20 <= (next_at(sid) - now).total_seconds() < 40
     assert claim_due(now=now) == []
+
+
+def test_a_dispatcher_that_lost_the_race_keeps_only_what_it_won(app, make_server):
+    """Another process claims some rows between this one's SELECT and its compare-and-set."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("PostgreSQL locks the rows it claims (SKIP LOCKED): see the test above")
+    ids = sorted(make_server(name=f"s{i}", check_interval=60)["id"] for i in range(4))
+    other = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"]))  # another process
+    theirs = []
+
+    def claim_first(_conn, _cursor, statement, *_args):
+        if statement.startswith("UPDATE servers") and not theirs:
+            with other.app_context():
+                theirs.extend(claim_due(server_ids=ids[:2]))
+                db.session.commit()
+                db.session.remove()
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", claim_first)
+        try:
+            mine = claim_due()
+            db.session.commit()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", claim_first)
+        assert [sid for sid, _ in theirs] == ids[:2]
+        assert sorted(sid for sid, _ in mine) == ids[2:]
+        assert claim_due() == []  # every next time moved on, each by exactly one dispatcher
