@@ -17,6 +17,7 @@ def configure(config) -> None:
     level = getattr(logging, config["LOG_LEVEL"], logging.INFO)
     root = logging.getLogger()
     root.setLevel(level)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin
     if getattr(root, "_pulseguard", False):
         return
     root._pulseguard = True
