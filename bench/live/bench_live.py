@@ -7,6 +7,7 @@ client, and the latency of GET /api/server-status/ while every stream is open. N
 """
 
 import argparse
+import atexit
 import json
 import os
 import resource
@@ -42,6 +43,11 @@ def parse_args():
     parser.add_argument("--client-processes", type=int, default=2, help="processes for clients")
     parser.add_argument("--gunicorn-config", default="gunicorn.conf.py")
     parser.add_argument("--database", default=None, help="database URL (default: a SQLite file)")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="sample the worker with py-spy while publishing; write collapsed stacks to FILE",
+    )
     return parser.parse_args()
 
 
@@ -72,6 +78,13 @@ def cpu_s(pid):
 def worker_pid(master_pid):
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     return int(children[0])
+
+
+def stop_all(processes):
+    """Kill what the benchmark started if it is still running (the benchmark failed)."""
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
 
 
 def main():
@@ -125,8 +138,10 @@ def main():
         [str(Path(sys.executable).with_name("gunicorn")), "-c", args.gunicorn_config, "wsgi:app"],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,
         stderr=open(tmp / "gunicorn.err", "w"),
     )
+    atexit.register(stop_all, [gunicorn])
     import requests
 
     base = f"http://127.0.0.1:{port}"
@@ -152,6 +167,7 @@ def main():
     total = args.sse + args.ws
     share = -(-total // args.client_processes)
     clients = []
+    atexit.register(stop_all, clients)
     for first in range(0, total, share):
         job = {
             "port": port,
@@ -186,6 +202,14 @@ def main():
     rest_every = max(1, int(args.duration * args.rate / args.rest)) if args.rest else 0
     next_at = time.monotonic()
     batches = int(args.duration * args.rate)
+    profiler = None
+    if args.profile:
+        command = ["py-spy", "record", "--pid", str(worker), "--format", "raw", "--native"]
+        command += ["--rate", "100", "--duration", str(int(args.duration)), "-o", args.profile]
+        py_spy = Path(sys.executable).with_name("py-spy")
+        command[0] = str(py_spy) if py_spy.exists() else "py-spy"
+        profiler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0)
     cpu_before = {"worker": cpu_s(worker), "clients": sum(cpu_s(p.pid) for p in clients)}
     publish_started = time.monotonic()
     with app.app_context():
@@ -229,6 +253,8 @@ def main():
             next_at += interval
             time.sleep(max(0.0, next_at - time.monotonic()))
     publish_s = time.monotonic() - publish_started
+    if profiler is not None:
+        profiler.wait(timeout=60)
     cpu_used = {
         "worker": cpu_s(worker) - cpu_before["worker"],
         "clients": sum(cpu_s(p.pid) for p in clients) - cpu_before["clients"],
