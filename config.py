@@ -79,6 +79,12 @@ class Config:
     # Live streams: batches a stream may fall behind before it is dropped; replay cap on resume.
     LIVE_QUEUE_SIZE = int(env("LIVE_QUEUE_SIZE", 256))
     LIVE_REPLAY_MAX = int(env("LIVE_REPLAY_MAX", 1000))
+    # Open streams whose token was revoked (logout, password change) end within this many seconds.
+    LIVE_TOKEN_CHECK_S = float(env("LIVE_TOKEN_CHECK_S", 15))
+    # The hub writes to idle streams' sockets itself (0: through each stream's greenlet), and
+    # lets other greenlets run after every slice of this many streams.
+    LIVE_DIRECT_WRITES = env_bool("LIVE_DIRECT_WRITES", True)
+    LIVE_FANOUT_SLICE = int(env("LIVE_FANOUT_SLICE", 250))
     METRICS_TOKEN = env("METRICS_TOKEN")
     METRICS_REDIS_PREFIX = env("METRICS_REDIS_PREFIX", "pulseguard:metrics")
     # Security: rate limits (flask-limiter syntax, ";" between limits), CORS, proxies.

@@ -1,7 +1,7 @@
 """One published batch, decoded once per process and encoded once per stream format."""
 
 import json
-from collections import defaultdict
+import struct
 
 
 def dumps(value) -> str:
@@ -13,6 +13,28 @@ def sse_message(event: str, data, event_id=None) -> str:
     """Return one Server-Sent Events message (the data is JSON on one line)."""
     head = f"id: {event_id}\n" if event_id is not None else ""
     return f"{head}event: {event}\ndata: {dumps(data)}\n\n"
+
+
+def http_chunk(data: bytes) -> bytes:
+    """Return data as one chunk of a chunked HTTP/1.1 body, framed exactly as gunicorn does."""
+    return b"%X\r\n%s\r\n" % (len(data), data)
+
+
+def ws_text_frame(text: str) -> bytes:
+    """Return one unmasked, unfragmented WebSocket text frame (RFC 6455 5.2) as a server sends it.
+
+    No extension bits: a client that negotiated permessage-deflate still reads it, since
+    RFC 7692 lets either side send any message uncompressed (RSV1 clear).
+    """
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        head = struct.pack("!BB", 0x81, size)
+    elif size < 1 << 16:
+        head = struct.pack("!BBH", 0x81, 126, size)
+    else:
+        head = struct.pack("!BBQ", 0x81, 127, size)
+    return head + payload
 
 
 class Event:
@@ -38,12 +60,12 @@ class Event:
 class Update:
     """One check of one server as a WebSocket `update` message (ping and status together)."""
 
-    __slots__ = ("server_id", "owner_id", "id", "ping", "status", "_text")
+    __slots__ = ("server_id", "owner_id", "id", "ping", "status", "_text", "_frame")
 
     def __init__(self, server_id, owner_id, event_id):
         self.server_id, self.owner_id, self.id = server_id, owner_id, event_id
         self.ping = self.status = None
-        self._text = None
+        self._text = self._frame = None
 
     @property
     def text(self) -> str:
@@ -51,22 +73,71 @@ class Update:
             self._text = dumps({"type": "update", "ping": self.ping, "status": self.status})
         return self._text
 
+    @property
+    def frame(self) -> bytes:
+        if self._frame is None:
+            self._frame = ws_text_frame(self.text)
+        return self._frame
+
+
+class Part:
+    """The events one owner's streams may see of a batch (admins: all of it).
+
+    Streams that take a whole part share its encodings: the SSE text, the same text as an HTTP
+    chunk, and the WebSocket frames are each built once per batch, not once per client.
+    """
+
+    __slots__ = ("events", "max_id", "_updates", "_sse", "_chunk", "_frames")
+
+    def __init__(self, events: list[Event]):
+        self.events = events
+        self.max_id = max(event.id for event in events)
+        self._updates = self._sse = self._chunk = self._frames = None
+
+    @property
+    def updates(self) -> list[Update]:
+        """Return the events as WebSocket updates, one per check (ping and status together)."""
+        if self._updates is None:
+            pairs = {}
+            for event in self.events:
+                key = (event.server_id, event.id)
+                update = pairs.get(key)
+                if update is None:
+                    update = pairs[key] = Update(event.server_id, event.owner_id, event.id)
+                setattr(update, "ping" if event.type == "ping" else "status", event.data)
+            self._updates = list(pairs.values())
+        return self._updates
+
+    def sse(self, chunked: bool) -> bytes:
+        """Return the SSE messages of every event, as an HTTP chunk when the body is chunked."""
+        if self._sse is None:
+            self._sse = "".join(event.sse for event in self.events).encode()
+            self._chunk = http_chunk(self._sse)
+        return self._chunk if chunked else self._sse
+
+    @property
+    def frames(self) -> bytes:
+        """Return one WebSocket text frame per update."""
+        if self._frames is None:
+            self._frames = b"".join(update.frame for update in self.updates)
+        return self._frames
+
 
 class Batch:
     """The events of one publish() call, grouped by owner for a cheap fan-out."""
 
-    __slots__ = ("events", "by_owner", "status_of", "_updates")
+    __slots__ = ("everything", "by_owner", "status_of")
 
     def __init__(self, events: list[Event]):
-        self.events = events
-        self.by_owner = defaultdict(list)
+        grouped = {}
         # A ping passes a stream's status filter when its server's status in this batch does.
         self.status_of = {}
         for event in events:
-            self.by_owner[event.owner_id].append(event)
+            grouped.setdefault(event.owner_id, []).append(event)
             if event.type == "status" and isinstance(event.data, dict):
                 self.status_of[event.server_id] = event.data.get("status")
-        self._updates = {}
+        self.by_owner = {owner: Part(owned) for owner, owned in grouped.items()}
+        self.everything = Part(events) if events else None
 
     @classmethod
     def decode(cls, payload) -> "Batch":
@@ -75,18 +146,3 @@ class Batch:
         if isinstance(raw, dict):
             raw = [raw]
         return cls([Event(item) for item in raw])
-
-    def updates(self, owner_id: int | None = None) -> list[Update]:
-        """Return an owner's part of the batch (None: all of it) as WebSocket updates."""
-        updates = self._updates.get(owner_id)
-        if updates is None:
-            events = self.events if owner_id is None else self.by_owner.get(owner_id, ())
-            pairs = {}
-            for event in events:
-                key = (event.server_id, event.id)
-                update = pairs.get(key)
-                if update is None:
-                    update = pairs[key] = Update(event.server_id, event.owner_id, event.id)
-                setattr(update, "ping" if event.type == "ping" else "status", event.data)
-            updates = self._updates[owner_id] = list(pairs.values())
-        return updates

@@ -10,9 +10,10 @@ from gevent.event import Event as Flag
 from redis import RedisError
 
 from pulseguard import metrics
-from pulseguard.live import bus
+from pulseguard.extensions import db
+from pulseguard.live import bus, queries
 from pulseguard.live.events import Batch
-from pulseguard.live.stream import CLOSE, RESYNC, Stream
+from pulseguard.live.stream import CLOSE, RESYNC, UNAUTHORIZED, Stream
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,10 @@ class Hub:
         self.generation = 0  # counts (re)subscriptions
         self.greenlet = None
         self.delivered_batches = 0
+        # The fan-out lets other greenlets (REST requests) run after every slice of streams.
+        self.slice = max(1, int(app.config.get("LIVE_FANOUT_SLICE", 250)))
+        self.token_check_s = float(app.config.get("LIVE_TOKEN_CHECK_S", 15))
+        self.token_checker = None
         _hubs.add(self)
 
     # Streams come and go.
@@ -81,9 +86,11 @@ class Hub:
     # The subscriber.
 
     def start(self) -> None:
-        """Start the subscriber greenlet unless it runs already."""
+        """Start the subscriber and token checker greenlets unless they run already."""
         if self.greenlet is None or self.greenlet.dead:
             self.greenlet = gevent.spawn(self.run)
+        if self.token_check_s > 0 and (self.token_checker is None or self.token_checker.dead):
+            self.token_checker = gevent.spawn(self.check_tokens_forever)
 
     def run(self) -> None:
         """Receive batches from the bus for ever."""
@@ -148,20 +155,52 @@ class Hub:
             log.error("Ignoring a malformed live event message: %s", error)
             return
         self.delivered_batches += 1
-        for owner_id, events in batch.by_owner.items():
+        offered = 0
+        for owner_id, part in batch.by_owner.items():
             for stream in tuple(self.by_owner.get(owner_id, ())):
-                self.offer(stream, batch, events)
+                self.offer(stream, batch, part)
+                offered += 1
+                if offered % self.slice == 0:
+                    gevent.sleep(0)
         for stream in tuple(self.admins):
-            self.offer(stream, batch, batch.events)
+            self.offer(stream, batch, batch.everything)
+            offered += 1
+            if offered % self.slice == 0:
+                gevent.sleep(0)
 
-    def offer(self, stream, batch, events) -> None:
+    def offer(self, stream, batch, part) -> None:
         try:
-            stream.offer(batch, events)
+            stream.offer(batch, part)
         except Exception:  # noqa: BLE001 - one broken stream never stops the others
             log.exception("Live stream failed to take a batch")
             stream.drop("it failed")
         if stream.dropped:
             self.unregister(stream)
+
+    # Tokens revoked while their streams are open (an expired token ends its stream by itself).
+
+    def check_tokens_forever(self) -> None:
+        """End the streams whose token was revoked, every LIVE_TOKEN_CHECK_S seconds."""
+        while True:
+            gevent.sleep(self.token_check_s)
+            if not self.streams:
+                continue
+            try:
+                self.end_revoked()
+            except Exception:  # noqa: BLE001 - the database may be away; check again later
+                log.exception("Could not check the tokens of open live streams")
+
+    def end_revoked(self) -> None:
+        """End the open streams of revoked tokens (logout, password change, user deleted)."""
+        streams = tuple(self.streams)
+        with self.app.app_context():
+            try:
+                revoked = queries.revoked({stream.viewer for stream in streams})
+            finally:
+                db.session.remove()
+        for stream in streams:
+            if stream.viewer in revoked and stream.registered:
+                stream.put(UNAUTHORIZED)
 
 
 def hub_for(app) -> Hub:

@@ -8,7 +8,7 @@ from pulseguard.api.server_status.routes import with_uptime
 from pulseguard.api.server_status.schemas import ServerStatusSchema
 from pulseguard.api.servers.routes import like_escape
 from pulseguard.extensions import db
-from pulseguard.models import PingResult, Server, ServerStatus
+from pulseguard.models import PingResult, RevokedToken, Server, ServerStatus, User
 
 ping_schema = PingResultSchema(many=True)
 status_schema = ServerStatusSchema(many=True)
@@ -67,3 +67,26 @@ def pings_after(viewer, after_id, limit, server_ids=None, status=None) -> list[d
     stmt = _pings(viewer, server_ids, status).where(PingResult.id > after_id)
     rows = list(db.session.scalars(stmt.order_by(PingResult.id.desc()).limit(limit)))
     return ping_schema.dump(reversed(rows))
+
+
+def _in_chunks(values, size=500):
+    values = sorted(values)
+    return (values[start : start + size] for start in range(0, len(values), size))
+
+
+def revoked(viewers) -> set:
+    """Return the viewers whose token no longer holds: revoked by logout, made stale by a
+    password change, or of a user that is gone. Two queries, however many streams are open."""
+    versions = {}
+    for ids in _in_chunks({viewer.id for viewer in viewers}):
+        versions.update(
+            db.session.execute(select(User.id, User.token_version).where(User.id.in_(ids))).all()
+        )
+    jtis = set()
+    for chunk in _in_chunks({viewer.jti for viewer in viewers if viewer.jti}):
+        jtis.update(db.session.scalars(select(RevokedToken.jti).where(RevokedToken.jti.in_(chunk))))
+    return {
+        viewer
+        for viewer in viewers
+        if versions.get(viewer.id) != viewer.token_version or viewer.jti in jtis
+    }

@@ -4,17 +4,26 @@ import socket
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_jwt_extended import jwt_required
+from flask_jwt_extended import get_jwt, jwt_required
 from flask_smorest import Blueprint
 from gevent.queue import Empty
 
 from pulseguard.extensions import db
 from pulseguard.live import queries
 from pulseguard.live.docs import EVENTS_TAG
-from pulseguard.live.events import sse_message
+from pulseguard.live.events import Part, http_chunk, sse_message
 from pulseguard.live.hub import hub_for
 from pulseguard.live.schemas import EventQuerySchema
-from pulseguard.live.stream import CLOSE, RESYNC, Stream, Viewer, shutdown_socket
+from pulseguard.live.stream import (
+    CLOSE,
+    RESYNC,
+    UNAUTHORIZED,
+    Stream,
+    Unsent,
+    Viewer,
+    direct_socket,
+    shutdown_socket,
+)
 from pulseguard.security import current_user
 
 blp = Blueprint(
@@ -44,17 +53,29 @@ class SseStream(Stream):
     """An SSE client: optional server and status filters."""
 
     kind = "sse"
-    __slots__ = ("server_ids", "status")
+    __slots__ = ("server_ids", "status", "chunked")
 
     def __init__(self, viewer, size, sock, server_ids=None, status=None):
         super().__init__(viewer, size, sock)
         self.server_ids, self.status = server_ids, status
+        self.chunked = False  # whether what it writes itself needs HTTP/1.1 chunk framing
 
-    def select(self, batch, events):
+    def frame(self, text: str) -> bytes:
+        """Return text as bytes for the socket (nothing stays nothing: an empty chunk ends
+        a chunked body)."""
+        data = text.encode()
+        return http_chunk(data) if self.chunked and data else data
+
+    def encode(self, wanted) -> bytes:
+        if isinstance(wanted, Part):
+            return wanted.sse(self.chunked)
+        return self.frame("".join(event.sse for event in wanted))
+
+    def select(self, batch, part):
         if self.server_ids is None and self.status is None:
-            return events
+            return part
         wanted = []
-        for event in events:
+        for event in part.events:
             if self.server_ids is not None and event.server_id not in self.server_ids:
                 continue
             if self.status is not None:
@@ -109,57 +130,91 @@ def catch_up(app, stream):
 
 
 def events(app, stream, opening, sent_ids):
-    """Yield the stream: its opening, then live batches, heartbeats and catch-ups."""
+    """Yield the stream: its opening, then live batches, heartbeats and catch-ups.
+
+    Behind gunicorn only the opening goes through the response (gunicorn sends the headers with
+    it); the rest is written to the socket, in chunks framed exactly as gunicorn frames them, by
+    this greenlet or, while it waits, by the hub. gunicorn ends the body when the stream ends.
+    """
     hub = hub_for(app)
-    heartbeat_s = app.config["SSE_HEARTBEAT_S"]
-    # Batches queued while the opening was read may repeat what it holds.
-    pending = stream.queue.qsize()
     try:
         yield opening
-        while not stream.dropped:
-            try:
-                items = [stream.queue.get(timeout=heartbeat_s)]
-            except Empty:
-                yield HEARTBEAT
-                continue
-            # A stream that fell behind catches up in one write.
-            while not stream.queue.empty():
-                items.append(stream.queue.get_nowait())
-            parts = []
-            for item in items:
-                if item is CLOSE:
-                    yield "".join(parts)
-                    if stream.sock is not None:
-                        shutdown_socket(stream.sock, socket.SHUT_RD)
-                    return
-                if item is RESYNC:
-                    parts.append(catch_up(app, stream))
-                    continue
-                if pending:
-                    pending -= 1
-                    item = [event for event in item if event.id not in sent_ids]
-                if item:
-                    stream.max_seen = max(stream.max_seen, max(event.id for event in item))
-                    parts.append("".join(event.sse for event in item))
-            text = "".join(parts)
-            if text:
-                yield text
+        for data in body(app, stream, sent_ids):
+            if stream.direct is None:
+                yield data
+            else:
+                stream.direct.sendall(data)
+    except OSError:
+        pass  # the client went away
     finally:
         hub.unregister(stream)
 
 
+def body(app, stream, sent_ids):
+    """Yield what the stream sends after its opening, as bytes ready for the socket."""
+    heartbeat_s = app.config["SSE_HEARTBEAT_S"]
+    # Batches queued while the opening was read may repeat what it holds.
+    pending = stream.queue.qsize()
+    while not stream.dropped:
+        left = stream.viewer.seconds_left()
+        if left is not None and left <= 0:
+            return  # the token expired: the client reconnects with a fresh one
+        if stream.queue.empty():
+            stream.idle = stream.direct is not None
+        try:
+            items = [
+                stream.queue.get(timeout=heartbeat_s if left is None else min(heartbeat_s, left))
+            ]
+        except Empty:
+            stream.idle = False
+            if left is None or left > heartbeat_s:
+                yield stream.frame(HEARTBEAT)
+            continue
+        stream.idle = False
+        # A stream that fell behind catches up in one write.
+        while not stream.queue.empty():
+            items.append(stream.queue.get_nowait())
+        parts = []
+        for item in items:
+            if item is CLOSE:
+                yield b"".join(parts)
+                if stream.sock is not None:
+                    shutdown_socket(stream.sock, socket.SHUT_RD)
+                return
+            if item is UNAUTHORIZED:
+                return
+            if item is RESYNC:
+                parts.append(stream.frame(catch_up(app, stream)))
+            elif isinstance(item, Unsent):
+                parts.append(item)
+            else:
+                if pending:
+                    pending -= 1
+                    events = item.events if isinstance(item, Part) else item
+                    item = [event for event in events if event.id not in sent_ids]
+                if item:
+                    stream.saw(item)
+                    parts.append(stream.encode(item))
+        data = b"".join(parts)
+        if data:
+            yield data
+
+
 def open_stream(args):
     """Register a stream with the hub, read its opening, and return the streaming response."""
-    user = current_user()
-    viewer = Viewer(user.id, user.is_admin)
+    viewer = Viewer.of(current_user(), get_jwt())
     # Streams hold no DB connection while they wait or stream.
     db.session.remove()
     app = current_app._get_current_object()
     server_ids = set(args["server_id"]) if "server_id" in args else None
     size = app.config.get("LIVE_QUEUE_SIZE", 256)
-    stream = SseStream(
-        viewer, size, request.environ.get("gunicorn.socket"), server_ids, args.get("status")
-    )
+    sock = request.environ.get("gunicorn.socket")
+    stream = SseStream(viewer, size, sock, server_ids, args.get("status"))
+    if app.config.get("LIVE_DIRECT_WRITES", True) and request.method == "GET":
+        # gunicorn (its HTTP protocol) frames a body of unknown length in chunks from HTTP/1.1.
+        stream.direct = direct_socket(sock)
+        protocol = request.environ.get("SERVER_PROTOCOL", "HTTP/1.0")
+        stream.chunked = stream.direct is not None and protocol not in ("HTTP/1.0", "HTTP/0.9")
     hub = hub_for(app)
     hub.register(stream)
     try:

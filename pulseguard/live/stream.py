@@ -1,23 +1,43 @@
-"""What the hub knows of one open stream: who watches, a bounded queue, and how to drop it."""
+"""What the hub knows of one open stream: who watches, how to write to it, and how to drop it."""
 
 import logging
 import socket
+import time
 from typing import NamedTuple
 
 from gevent.queue import Full, Queue
+
+from pulseguard.live.events import Part
 
 log = logging.getLogger(__name__)
 
 # Markers the hub puts on a stream's queue besides batches of events.
 CLOSE = "close"  # the process is shutting down: end the stream now
 RESYNC = "resync"  # the bus was interrupted: catch up from the database
+UNAUTHORIZED = "unauthorized"  # the stream's token was revoked: end the stream
+
+
+class Unsent(bytes):
+    """The rest of a write the socket did not take at once: already framed, it goes out first."""
 
 
 class Viewer(NamedTuple):
-    """The user a stream belongs to; enough for the ownership filter (no ORM object kept)."""
+    """Who a stream belongs to, and the token it was opened with (no ORM object kept)."""
 
     id: int
     is_admin: bool
+    jti: str | None = None
+    token_version: int = 0
+    expires_at: float | None = None  # the token's exp, seconds since the epoch
+
+    @classmethod
+    def of(cls, user, token: dict) -> "Viewer":
+        """Return the viewer of a decoded access token."""
+        return cls(user.id, user.is_admin, token.get("jti"), token.get("ver", 0), token.get("exp"))
+
+    def seconds_left(self) -> float | None:
+        """Return how long the token stays valid (None: for ever)."""
+        return None if self.expires_at is None else self.expires_at - time.time()
 
 
 def shutdown_socket(sock, how=socket.SHUT_RDWR) -> None:
@@ -32,35 +52,104 @@ def shutdown_socket(sock, how=socket.SHUT_RDWR) -> None:
         pass
 
 
+def direct_socket(sock):
+    """Return the socket when the hub may write to it without waiting, else None.
+
+    A gevent socket is non-blocking underneath: send(..., timeout=0.0) takes what fits and never
+    switches greenlets, and once closed it fails instead of writing to a reused descriptor. TLS
+    sockets are excluded: their records cannot be written partially and resumed elsewhere.
+    """
+    import gevent.socket
+    from gevent.ssl import SSLSocket
+
+    if isinstance(sock, gevent.socket.socket) and not isinstance(sock, SSLSocket):
+        return sock
+    return None
+
+
 class Stream:
-    """Base of the SSE and WebSocket streams: the hub offers it batches, it keeps what it wants."""
+    """Base of the SSE and WebSocket streams: the hub offers it batches, it keeps what it wants.
+
+    While the stream's greenlet waits with nothing queued (`idle`), the hub writes what the
+    stream wants straight to its socket, already encoded once per batch: no queue, no greenlet
+    switch, no per-client encoding. Whatever the socket does not take at once is queued, and the
+    stream's greenlet writes it and everything after it, in order.
+    """
 
     kind = "stream"
-    __slots__ = ("viewer", "queue", "sock", "dropped", "generation", "max_seen", "registered")
+    __slots__ = (
+        "viewer",
+        "queue",
+        "sock",
+        "direct",
+        "idle",
+        "dropped",
+        "generation",
+        "max_seen",
+        "registered",
+    )
 
     def __init__(self, viewer: Viewer, size: int, sock=None):
         self.viewer = viewer
         self.queue = Queue(maxsize=size)
         self.sock = sock
+        self.direct = None  # the socket the hub may write to while the stream is idle
+        self.idle = False
         self.dropped = False
         self.generation = None  # the hub subscription it is in sync with (None: registering)
         self.max_seen = 0  # the highest event id delivered, to catch up from after a bus gap
         self.registered = False
 
-    def select(self, batch, events):
-        """Return what the stream wants of these events (all of one owner, or all for admins)."""
+    def select(self, batch, part):
+        """Return what the stream wants of a part: the part itself, a list of items, or None."""
         raise NotImplementedError
 
-    def offer(self, batch, events) -> None:
-        """Queue what the stream wants of a batch; drop the stream when its queue is full."""
-        if self.dropped:
+    def encode(self, wanted) -> bytes:
+        """Return what select() returned as bytes ready for the socket."""
+        raise NotImplementedError
+
+    def writable(self) -> bool:
+        """Tell whether the hub may write to the socket now (nobody is midway through a write)."""
+        return True
+
+    def offer(self, batch, part) -> None:
+        """Write or queue what the stream wants of a batch; drop the stream when it lags."""
+        if self.dropped or not self.registered:
             return
-        wanted = self.select(batch, events)
-        if wanted:
+        wanted = self.select(batch, part)
+        if not wanted:
+            return
+        if self.idle and self.writable():
+            self.saw(wanted)
+            self.write_now(self.encode(wanted))
+        else:
             self.put(wanted)
+
+    def saw(self, wanted) -> None:
+        """Remember the highest event id delivered."""
+        top = wanted.max_id if isinstance(wanted, Part) else max(item.id for item in wanted)
+        if top > self.max_seen:
+            self.max_seen = top
+
+    def write_now(self, data: bytes) -> None:
+        """Write without waiting; queue the rest when the socket's buffer is full."""
+        try:
+            sent = self.direct.send(data, 0, 0.0)
+        except BlockingIOError:
+            sent = 0
+        except OSError as error:
+            self.drop(f"writing failed ({error})")
+            return
+        if sent < len(data):
+            self.owe(data[sent:])
+
+    def owe(self, rest: bytes) -> None:
+        """Have the stream's greenlet write the rest of a write, before anything else."""
+        self.put(Unsent(rest))
 
     def put(self, item) -> None:
         """Queue an item without ever waiting; a stream that cannot keep up is dropped."""
+        self.idle = False
         try:
             self.queue.put_nowait(item)
         except Full:
@@ -71,6 +160,7 @@ class Stream:
         if self.dropped:
             return
         self.dropped = True
+        self.idle = False
         log.info("Dropping a %s stream of user %s: %s", self.kind, self.viewer.id, reason)
         if self.sock is not None:
             shutdown_socket(self.sock)

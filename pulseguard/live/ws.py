@@ -4,17 +4,24 @@ import json
 import logging
 
 from flask import Blueprint, current_app
+from flask_jwt_extended import get_jwt
 from gevent.lock import Semaphore
 from marshmallow import ValidationError
 from simple_websocket import ConnectionClosed
-from wsproto.events import TextMessage
 
 from pulseguard.extensions import db, sock
 from pulseguard.live import queries
-from pulseguard.live.events import dumps
+from pulseguard.live.events import Part, dumps, ws_text_frame
 from pulseguard.live.hub import hub_for
 from pulseguard.live.schemas import LatestSchema, SubscribeSchema, UnsubscribeSchema
-from pulseguard.live.stream import CLOSE, RESYNC, Stream, Viewer
+from pulseguard.live.stream import (
+    CLOSE,
+    RESYNC,
+    UNAUTHORIZED,
+    Stream,
+    Viewer,
+    direct_socket,
+)
 from pulseguard.security import authenticate_request
 
 log = logging.getLogger(__name__)
@@ -28,26 +35,39 @@ class WsStream(Stream):
     """A WebSocket client: receives updates of the servers it subscribed to (all: every one)."""
 
     kind = "ws"
-    __slots__ = ("all", "servers", "wakeup")
+    __slots__ = ("all", "servers", "ws")
 
-    def __init__(self, viewer, size, sock, wakeup):
-        super().__init__(viewer, size, sock)
+    def __init__(self, viewer, size, ws):
+        super().__init__(viewer, size, ws.sock)
         self.all = False
         self.servers: set[int] = set()
-        self.wakeup = wakeup  # the event the client's greenlet sleeps on
+        self.ws = ws  # its event is what the client's greenlet sleeps on
 
     def put(self, item) -> None:
         super().put(item)
-        self.wakeup.set()
+        self.ws.event.set()
 
-    def select(self, batch, events):
-        if not self.all and not self.servers:
-            return None
-        owner = None if events is batch.events else events[0].owner_id
-        updates = batch.updates(owner)
+    def writable(self) -> bool:
+        # Not after a close frame, nor in the middle of another greenlet's frame (a pong).
+        return self.ws.connected and not self.sock.busy()
+
+    def owe(self, rest: bytes) -> None:
+        # Owed to the socket, not queued: a pong the reader sends meanwhile must come after it.
+        self.sock.owed = rest
+        self.idle = False
+        self.ws.event.set()
+
+    def select(self, batch, part):
         if self.all:
-            return updates
-        return [update for update in updates if update.server_id in self.servers]
+            return part
+        if not self.servers:
+            return None
+        return [update for update in part.updates if update.server_id in self.servers]
+
+    def encode(self, wanted) -> bytes:
+        if isinstance(wanted, Part):
+            return wanted.frames
+        return b"".join(update.frame for update in wanted)
 
     def subscribed_ids(self):
         """Return the subscribed server ids (all the viewer's servers when subscribed to all)."""
@@ -60,19 +80,28 @@ class SendAll:
     """A socket whose send() sends every byte, one frame at a time.
 
     simple-websocket writes frames with send(), which may send part of one, and its reader
-    greenlet writes pings and pongs beside ours: the lock keeps frames whole.
+    greenlet writes pings and pongs beside ours: the lock keeps frames whole. What the hub could
+    not write at once is owed, and goes out before anything else.
     """
 
-    __slots__ = ("_sock", "_lock")
+    __slots__ = ("_sock", "_lock", "owed")
 
     def __init__(self, sock):
         self._sock = sock
         self._lock = Semaphore()
+        self.owed = b""
 
     def send(self, data, flags=0):
         with self._lock:
+            if self.owed:
+                owed, self.owed = self.owed, b""
+                self._sock.sendall(owed)
             self._sock.sendall(data, flags)
         return len(data)
+
+    def busy(self) -> bool:
+        """Tell whether a greenlet is midway through sending a frame, or bytes are owed."""
+        return bool(self.owed) or self._lock.locked()
 
     def __getattr__(self, name):
         return getattr(self._sock, name)
@@ -163,44 +192,46 @@ def missed_updates(stream):
     ]
 
 
-def send_all(ws, texts):
-    """Send several text messages in one socket write."""
-    if not ws.connected:
-        raise ConnectionClosed(ws.close_reason, ws.close_message)
-    ws.sock.send(b"".join(ws.ws.send(TextMessage(data=text)) for text in texts))
-
-
 def send_queued(app, ws, stream) -> bool:
-    """Send what the hub queued for the client; return False when the server is shutting down."""
-    texts = []
+    """Send what the hub queued for the client; return False once the socket is closed."""
+    parts = []
     while not stream.queue.empty():
         item = stream.queue.get_nowait()
-        if item is CLOSE:
-            if texts:
-                send_all(ws, texts)
-            ws.close(GOING_AWAY, "Server shutting down.")
+        if item is CLOSE or item is UNAUTHORIZED:
+            if parts:
+                ws.sock.send(b"".join(parts))
+            if item is CLOSE:
+                ws.close(GOING_AWAY, "Server shutting down.")
+            else:
+                ws.close(UNAUTHENTICATED, "Token revoked: authenticate again.")
             return False
         if item is RESYNC:
             with app.app_context():
-                texts += missed_updates(stream)
+                parts += [ws_text_frame(text) for text in missed_updates(stream)]
         else:
-            stream.max_seen = max(stream.max_seen, max(update.id for update in item))
-            texts += [update.text for update in item]
-    if texts:
-        send_all(ws, texts)
+            stream.saw(item)
+            parts.append(stream.encode(item))
+    if parts or ws.sock.owed:
+        if not ws.connected:
+            raise ConnectionClosed(ws.close_reason, ws.close_message)
+        ws.sock.send(b"".join(parts))
     return True
 
 
 def serve(ws, viewer):
-    """Serve one authenticated client until it goes away.
+    """Serve one authenticated client until it goes away or its token expires.
 
     One greenlet per client does everything: it sleeps on the socket's event, which both the
     socket's reader (a message came, or the client left) and the hub (something was queued) set.
+    While it sleeps with nothing queued, the hub writes updates to the socket itself.
     """
     app = current_app._get_current_object()
     hub = hub_for(app)
-    ws.sock = SendAll(ws.sock)
-    stream = WsStream(viewer, app.config.get("LIVE_QUEUE_SIZE", 256), ws.sock, ws.event)
+    raw = ws.sock
+    ws.sock = SendAll(raw)
+    stream = WsStream(viewer, app.config.get("LIVE_QUEUE_SIZE", 256), ws)
+    if app.config.get("LIVE_DIRECT_WRITES", True):
+        stream.direct = direct_socket(raw)
     hub.register(stream)
     try:
         stream.max_seen = queries.newest_ping_id()
@@ -210,7 +241,13 @@ def serve(ws, viewer):
                 ws.send(dumps(answer(stream, ws.input_buffer.pop(0))))
             if not ws.connected:
                 break
-            ws.event.wait()
+            left = viewer.seconds_left()
+            if left is not None and left <= 0:
+                ws.close(UNAUTHENTICATED, "Token expired: authenticate again.")
+                break
+            stream.idle = stream.direct is not None and stream.queue.empty()
+            ws.event.wait(left)
+            stream.idle = False
             ws.event.clear()
     except (ConnectionClosed, OSError):
         pass
@@ -226,6 +263,6 @@ def status_socket(ws):
         db.session.remove()
         ws.close(UNAUTHENTICATED, "Authentication required: send a valid access token.")
         return
-    viewer = Viewer(user.id, user.is_admin)
+    viewer = Viewer.of(user, get_jwt())
     db.session.remove()
     serve(ws, viewer)

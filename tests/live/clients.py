@@ -1,6 +1,7 @@
 """Real live-stream clients for tests: an SSE reader over requests and a WebSocket wrapper."""
 
 import json
+import socket
 import struct
 import time
 
@@ -56,14 +57,16 @@ class SseClient:
                 return seen
 
     def ended(self, timeout=5.0):
-        """Tell whether the server ends the stream within the timeout."""
+        """Tell whether the server ends the stream within the timeout (heartbeats or not)."""
+        deadline = time.monotonic() + timeout
         try:
-            while True:
-                self.next(timeout)
+            while time.monotonic() < deadline:
+                self.next(max(0.01, deadline - time.monotonic()))
         except EOFError:
             return True
         except (TimeoutError, requests.RequestException):
             return False
+        return False
 
 
 def parse(block):
@@ -81,14 +84,73 @@ def parse(block):
     return message
 
 
+class RawSse:
+    """An SSE stream read off a raw socket, checking the HTTP framing byte by byte.
+
+    HTTP/1.1 bodies must be well-formed chunks; HTTP/1.0 bodies are plain and end at close.
+    """
+
+    def __init__(self, port, token, version="HTTP/1.1", rcvbuf=None):
+        self.sock = socket.socket()
+        if rcvbuf:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.connect(("127.0.0.1", port))
+        self.sock.settimeout(10)
+        request = (
+            f"GET /api/events/status/ {version}\r\nHost: test\r\n"
+            f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        self.sock.sendall(request.encode())
+        self.reader = self.sock.makefile("rb")
+        self.status = self.reader.readline().decode()
+        self.headers = {}
+        while (line := self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            self.headers[name.strip().lower()] = value.strip()
+        self.chunked = self.headers.get("transfer-encoding") == "chunked"
+        self.text = ""
+
+    def read_body(self):
+        """Return the next piece of the body ("" at its end)."""
+        if not self.chunked:
+            return self.reader.read1(65536).decode()
+        size_line = self.reader.readline()
+        assert size_line.endswith(b"\r\n"), size_line
+        size = int(size_line, 16)
+        data = self.reader.read(size) if size else b""
+        assert self.reader.read(2) == b"\r\n", "a chunk must end with CRLF"
+        return data.decode()
+
+    def next(self):
+        """Return the next message as its raw text (without the blank line), None at the end."""
+        while "\n\n" not in self.text:
+            piece = self.read_body()
+            if not piece:
+                return None
+            self.text += piece
+        message, self.text = self.text.split("\n\n", 1)
+        return message
+
+    def next_event(self):
+        """Return the next message that is not a comment, as raw text."""
+        while (message := self.next()) is not None and message.startswith(":"):
+            pass
+        return message
+
+    def close(self):
+        self.sock.close()
+
+
 class WsClient:
     """A websocket-client connection that speaks JSON."""
 
-    def __init__(self, url, token=None, header_token=True):
+    def __init__(self, url, token=None, header_token=True, rcvbuf=None):
         headers = [f"Authorization: Bearer {token}"] if token and header_token else []
         if token and not header_token:
             url += f"?token={token}"
-        self.ws = websocket.create_connection(url, header=headers, timeout=5)
+        sockopt = ((socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf),) if rcvbuf else ()
+        self.ws = websocket.create_connection(url, header=headers, timeout=5, sockopt=sockopt)
+        self.reader = None
 
     def send(self, message):
         self.ws.send(message if isinstance(message, str) else json.dumps(message))
@@ -100,6 +162,20 @@ class WsClient:
     def ask(self, message, timeout=5.0):
         self.send(message)
         return self.receive(timeout)
+
+    def raw_frame(self, timeout=5.0):
+        """Read one frame off the socket: (first header byte, mask bit set, payload bytes)."""
+        self.ws.sock.settimeout(timeout)
+        if self.reader is None:  # from now on, frames are read here only
+            self.reader = self.ws.sock.makefile("rb")
+        reader = self.reader
+        head = reader.read(2)
+        size = head[1] & 0x7F
+        if size == 126:
+            size = int.from_bytes(reader.read(2), "big")
+        elif size == 127:
+            size = int.from_bytes(reader.read(8), "big")
+        return head[0], bool(head[1] & 0x80), reader.read(size)
 
     def close_code(self, timeout=5.0):
         """Read until the server's close frame and return its code (None: closed without one)."""

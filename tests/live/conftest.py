@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 import redis
 import requests
+from flask_jwt_extended import create_access_token
 
 from pulseguard import create_app
 from pulseguard.api.ping_results.schemas import PingResultSchema
 from pulseguard.api.server_status.schemas import ServerStatusSchema
 from pulseguard.extensions import db
 from pulseguard.live.bus import publish
-from pulseguard.models import PingResult, Server, ServerStatus
+from pulseguard.models import PingResult, Server, ServerStatus, User
 from pulseguard.security import issue_tokens
 from tests.conftest import REDIS_URL, make_config
 
@@ -58,6 +59,7 @@ class Gunicorn:
             "PORT": str(self.port),
             "WEB_CONCURRENCY": "1",
             "SSE_HEARTBEAT_S": "0.5",
+            "LIVE_TOKEN_CHECK_S": "0.5",
         }
         environ.update({key: str(value) for key, value in env.items()})
         gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -152,6 +154,22 @@ def token(app):
     def make(user):
         with app.app_context():
             return issue_tokens(user, refresh=False)["access"]
+
+    return make
+
+
+@pytest.fixture
+def short_token(app):
+    """Return an access token for a user that expires after a few seconds."""
+
+    def make(user, seconds):
+        with app.app_context():
+            user = db.session.get(User, user.id)
+            claims = {"ver": user.token_version}
+            expires = timedelta(seconds=seconds)
+            return create_access_token(
+                str(user.id), additional_claims=claims, expires_delta=expires
+            )
 
     return make
 
