@@ -19,4 +19,6 @@ Server to client after each check of a subscribed server:
 `{"type": "update", "ping": PingResult, "status": ServerStatus}`.
 
 Bad JSON, an unknown action or a bad field: `{"type": "error", "message": "...", "errors": {...}?}`;
-the socket stays open. The server closes with 1001 when it shuts down."""
+the socket stays open. The server closes with 1001 when it shuts down, and with 4001 when the
+token expires, or within `LIVE_TOKEN_CHECK_S` (15 s) of it being revoked (logout, password change):
+reconnect with a fresh token."""

@@ -46,7 +46,13 @@ STREAM_DOC = """A `text/event-stream` that never ends while the client reads it:
 
 With a `Last-Event-ID` header (sent by browsers on reconnect) the stream starts with `retry`, an
 `event: status` array of the servers that changed since that id, and every missed `ping`, oldest
-first, each with its `id:` line; then it carries on live."""
+first, each with its `id:` line; then it carries on live. Ids are check result ids, given out when a
+result is written: with several check workers on PostgreSQL, a result can become visible just after
+one with a higher id, and a client that disconnects in that instant does not get it on resume (it is
+in `/api/ping-results/`; the server's next check brings its status up to date).
+
+The stream ends when its token expires, and within `LIVE_TOKEN_CHECK_S` (15 s) of the token being
+revoked (logout, password change): reconnect with a fresh token."""
 
 
 class SseStream(Stream):
