@@ -155,18 +155,19 @@ class Hub:
             log.error("Ignoring a malformed live event message: %s", error)
             return
         self.delivered_batches += 1
+        if batch.everything is None:
+            return  # no events
+        groups = [
+            (self.by_owner.get(owner_id, ()), part) for owner_id, part in batch.by_owner.items()
+        ]
+        groups.append((self.admins, batch.everything))
         offered = 0
-        for owner_id, part in batch.by_owner.items():
-            for stream in tuple(self.by_owner.get(owner_id, ())):
+        for streams, part in groups:
+            for stream in tuple(streams):
                 self.offer(stream, batch, part)
                 offered += 1
                 if offered % self.slice == 0:
                     gevent.sleep(0)
-        for stream in tuple(self.admins):
-            self.offer(stream, batch, batch.everything)
-            offered += 1
-            if offered % self.slice == 0:
-                gevent.sleep(0)
 
     def offer(self, stream, batch, part) -> None:
         try:

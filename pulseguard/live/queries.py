@@ -76,7 +76,7 @@ def _in_chunks(values, size=500):
 
 def revoked(viewers) -> set:
     """Return the viewers whose token no longer holds: revoked by logout, made stale by a
-    password change, or of a user that is gone. Two queries, however many streams are open."""
+    password change, or of a user that is gone. One query per 500 users and per 500 tokens."""
     versions = {}
     for ids in _in_chunks({viewer.id for viewer in viewers}):
         versions.update(

@@ -3,6 +3,7 @@
 import socket
 
 import pytest
+import redis
 
 from pulseguard import create_app
 from pulseguard.live.bus import publish
@@ -128,3 +129,18 @@ def test_sigterm_ends_open_streams_instead_of_waiting_for_the_graceful_timeout(
     finally:
         sse.close()
         ws.close()
+
+
+def test_an_empty_message_on_the_bus_drops_no_stream(
+    publisher, server, admin, token, make_server, record, emit
+):
+    web = make_server()
+    stream = SseClient(server.url + PATH, token(admin), params={"server_id": str(web["id"])})
+    try:
+        stream.events_until(lambda m: m.get("event") == "ping")
+        redis.Redis.from_url(REDIS_URL).publish(publisher.config["EVENTS_CHANNEL"], "[]")
+        events = record(web["id"])
+        emit(events)
+        assert stream.next_event()["id"] == str(events[0]["id"])
+    finally:
+        stream.close()
