@@ -12,28 +12,17 @@ import os
 from config import config_for
 
 
-def _sqlite_pragmas(dbapi_connection, _record):
-    """Enforce foreign keys (and so cascades) on SQLite, and let readers run beside a writer."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: no fsync per commit (blocks gevent)
-        cursor.close()
-
-
 def create_worker_app(config=None):
     """Create the part of the application that runs jobs: config, logging, models, database."""
     from flask import Flask
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from pulseguard import logs
+    from pulseguard import logs, sqlite
     from pulseguard.extensions import db
 
-    if not event.contains(Engine, "connect", _sqlite_pragmas):
-        event.listen(Engine, "connect", _sqlite_pragmas)
+    if not event.contains(Engine, "connect", sqlite.pragmas):
+        event.listen(Engine, "connect", sqlite.pragmas)
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config or config_for())
     app.url_map.strict_slashes = False

@@ -14,6 +14,7 @@ from pulseguard.extensions import db
 from pulseguard.jobs.dispatch import dispatch_due_checks
 from pulseguard.jobs.upkeep import prune_results
 from pulseguard.notify.reminders import send_reminders
+from pulseguard.sqlite import checkpoint_in_thread
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +36,13 @@ def every(app, seconds: float, func, name: str) -> None:
 
 
 def start_embedded(app) -> list[gevent.Greenlet]:
-    """Start the dispatcher and the pruning loop as greenlets; return them."""
+    """Start the dispatcher, upkeep loops and SQLite checkpoints as greenlets; return them."""
     config = app.config
     log.info("Embedded scheduler: dispatching every %ss", config["DISPATCH_INTERVAL_S"])
+    with app.app_context():
+        checkpoints = checkpoint_in_thread(db.engine, config["SQLITE_CHECKPOINT_S"])
     return [
+        *([checkpoints] if checkpoints else []),
         gevent.spawn(every, app, config["DISPATCH_INTERVAL_S"], dispatch_due_checks, "dispatch"),
         gevent.spawn_later(
             60, every, app, config["PRUNE_INTERVAL_S"], prune_results, "prune-results"
