@@ -84,7 +84,7 @@ def describe(cmd):
         return "web (gunicorn)"
     if "worker.py" in cmd:
         return "worker"
-    if "start-scheduler" in cmd:
+    if "start-scheduler" in cmd or "pulseguard.jobs.scheduler" in cmd:  # it execs into the latter
         return "scheduler"
     return None
 
