@@ -8,7 +8,6 @@ automatic checkpoints off and runs them in a native thread, where the fsync bloc
 """
 
 import logging
-import sqlite3
 from contextlib import closing
 
 import gevent
@@ -36,6 +35,8 @@ def no_auto_checkpoint(dbapi_connection, _record) -> None:
 
 def checkpoint(path: str) -> tuple[int, int, int]:
     """Checkpoint the WAL without blocking writers; return (busy, WAL frames, frames copied)."""
+    import sqlite3  # here: processes on PostgreSQL never load SQLite
+
     with closing(sqlite3.connect(path, timeout=5)) as connection:
         return tuple(connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
 

@@ -23,8 +23,8 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "correct horse battery"
 
 # Hashing stays argon2 in tests, with cheap parameters so that hundreds of users cost nothing.
-user_module.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-user_module.DUMMY_HASH = user_module.hasher.hash("not-a-real-password")
+_cheap_hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+user_module.password_hasher = lambda: _cheap_hasher
 
 
 def pytest_report_header(config):

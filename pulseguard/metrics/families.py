@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from prometheus_client.utils import floatToGoString
-
 
 @dataclass(frozen=True)
 class Counter:
@@ -48,5 +46,11 @@ def bucket_label(bound: float | None) -> str:
     """The store's field of a bucket: its upper bound as Prometheus writes it, "+Inf" for None.
 
     Keyed by bound, not position, so that buckets added later leave stored counts meaningful.
+    Python's repr of a float is Prometheus's text for every bound under 1e6 ("0.005", "1.0"):
+    check workers record checks without importing prometheus_client.
     """
-    return "+Inf" if bound is None else floatToGoString(bound)
+    if bound is None:
+        return "+Inf"
+    if not 0 < bound < 1e6:
+        raise ValueError(f"bucket bound {bound!r}: use a positive bound under 1e6")
+    return repr(float(bound))

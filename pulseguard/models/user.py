@@ -1,18 +1,27 @@
 """A person who signs in; admins see and manage everything."""
 
 from datetime import datetime
+from functools import cache
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pulseguard.extensions import db
 from pulseguard.models.types import UTCDateTime, utcnow
 
-hasher = PasswordHasher()
-# Verifying against this keeps a login for an unknown user as slow as one for a known user.
-DUMMY_HASH = hasher.hash("not-a-real-password")
+
+@cache
+def password_hasher():
+    """The argon2 hasher, built on first use: check workers never hash and never load argon2."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash to verify against, so that a login for an unknown user is as slow as a known one."""
+    return password_hasher().hash("not-a-real-password")
 
 
 class User(db.Model):
@@ -31,18 +40,22 @@ class User(db.Model):
         """Store a slow hash of the password; tokens issued before now stop working."""
         if self.password_hash:
             self.token_version = (self.token_version or 0) + 1
-        self.password_hash = hasher.hash(password)
+        self.password_hash = password_hasher().hash(password)
 
     def check_password(self, password: str) -> bool:
+        from argon2.exceptions import InvalidHashError, VerifyMismatchError
+
         try:
-            return hasher.verify(self.password_hash, password)
+            return password_hasher().verify(self.password_hash, password)
         except (VerifyMismatchError, InvalidHashError):
             return False
 
     @staticmethod
     def waste_time_verifying(password: str) -> None:
         """Spend as long as a real check, so a missing user cannot be told by timing."""
+        from argon2.exceptions import VerifyMismatchError
+
         try:
-            hasher.verify(DUMMY_HASH, password)
+            password_hasher().verify(dummy_hash(), password)
         except VerifyMismatchError:
             pass

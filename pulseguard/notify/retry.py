@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import gevent
 from flask import current_app
-from rq_scheduler import Scheduler
 
 from pulseguard.jobs.queue import NOTIFY
 from pulseguard.redis_client import redis_connection
@@ -23,6 +22,8 @@ def enqueue_later(delay_s: float, func, *args) -> None:
     """Run func(*args) on the notify queue after delay_s seconds."""
     if current_app.config.get("REDIS_URL"):
         # rq-scheduler: the scheduler process (`flask start-scheduler`) moves it to the queue.
+        from rq_scheduler import Scheduler  # here: most worker processes never retry
+
         scheduler = Scheduler(queue_name=NOTIFY, connection=redis_connection())
         scheduler.enqueue_in(timedelta(seconds=delay_s), func, *args)
         return

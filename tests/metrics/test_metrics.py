@@ -158,3 +158,16 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_bucket_labels_are_written_as_prometheus_writes_them():
+    from prometheus_client.utils import floatToGoString
+
+    from pulseguard.metrics import families
+
+    for histogram in families.HISTOGRAMS:
+        for bound in histogram.buckets:
+            assert families.bucket_label(bound) == floatToGoString(bound)
+    assert families.bucket_label(None) == "+Inf"
+    with pytest.raises(ValueError):
+        families.bucket_label(1e7)
