@@ -56,13 +56,21 @@ def revoke(payload) -> None:
     db.session.add(RevokedToken(jti=payload["jti"], expires_at=expires))
 
 
-def authenticate_request() -> User | None:
-    """Return the user of a valid access token on this request (header or ?token=), or None."""
-    try:
-        verify_jwt_in_request()
-    except Exception:  # noqa: BLE001 - any token problem means "not authenticated"
-        return None
+def authenticate() -> User:
+    """Resolve this request's credential (the one place that does); raise 401 without one.
+
+    The JWT errors raised here become 401 answers in the one error shape (the loaders below).
+    """
+    verify_jwt_in_request()
     return get_current_user()
+
+
+def authenticate_request() -> User | None:
+    """Return the user of this request's credential, or None (streams answer that themselves)."""
+    try:
+        return authenticate()
+    except Exception:  # noqa: BLE001 - any credential problem means "not authenticated"
+        return None
 
 
 def _unauthorized(message):

@@ -63,7 +63,7 @@ def seed(db_url, good, bad):
             ("legacy-billing", "http", bad, ["prod"], {}),
             ("postgres-primary", "tcp", good, ["prod", "db"], {}),
             ("staging-web", "http", good, ["staging", "web"], {}),
-            ("reports", "http", good, ["internal"], {"status": "paused"}),
+            ("reports", "http", good, ["internal"], {"monitoring_state": "paused"}),
             ("docs-site", "http", good, ["web"], {}),
         ]
         servers = []
@@ -82,7 +82,7 @@ def seed(db_url, good, bad):
                 current_status=ServerStatus(),
                 **extra,
             )
-            if server.status != "active":
+            if server.monitoring_state != "active":
                 server.next_check_at = None
             db.session.add(server)
             servers.append(server)
@@ -93,7 +93,7 @@ def seed(db_url, good, bad):
             db.session.add(
                 PingResult(
                     server_id=featured.id,
-                    status="failure" if outage else "success",
+                    outcome="failure" if outage else "success",
                     response_time_ms=None if outage else rng.uniform(8, 40) + 25 * (minute < 10),
                     status_code=503 if outage else 200,
                     error_message="HTTP 503" if outage else None,

@@ -3,7 +3,7 @@
 import time
 
 from pulseguard.checks.outcome import Outcome
-from pulseguard.checks.target import Target
+from pulseguard.kinds import draft_target
 
 OK = Outcome("success", 120.0, 200, "OK")
 DOWN = Outcome("failure", 30.0, 503, "HTTP 503")
@@ -13,4 +13,5 @@ REFUSED = Outcome("error", None, None, "Connection refused")
 def result(server_id, outcome, started=None):
     """A (target, planned, started, outcome) result as the runner produces it."""
     started = time.time() if started is None else started
-    return (Target(id=server_id, protocol="http", host="x", port=80), started, started, outcome)
+    target = draft_target("http", id=server_id, host="x", port=80)
+    return (target, started, started, outcome)

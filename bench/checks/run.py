@@ -149,7 +149,7 @@ class Bench:
                     "path": f"/s/{i}",
                     "check_interval_s": args.interval,
                     "timeout_s": 10.0,
-                    "status": "active",
+                    "monitoring_state": "active",
                     "tags": [],
                     "headers": {},
                     "next_check_at": datetime.fromtimestamp(

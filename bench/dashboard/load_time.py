@@ -76,7 +76,7 @@ def seed(db_url, count, target_port, interval):
                     "path": "/",
                     "check_interval_s": interval,
                     "timeout_s": 5.0,
-                    "status": "paused" if i % 50 == 0 else "active",
+                    "monitoring_state": "paused" if i % 50 == 0 else "active",
                     "tags": rng.sample(TAGS, 2),
                     "method": "GET",
                     "expected_status": "200-399",
@@ -90,7 +90,7 @@ def seed(db_url, count, target_port, interval):
             statuses.append(
                 {
                     "server_id": i,
-                    "status": health,
+                    "health": health,
                     "last_check_at": now if health != "unknown" else None,
                     "last_response_time_ms": rng.uniform(5, 400) if health != "unknown" else None,
                     "consecutive_failures": 1 if health == "down" else 0,

@@ -121,7 +121,7 @@ def main():
         for user in users:
             for j in range(args.servers):
                 server = Server(owner_id=user.id, name=f"{user.username}-s{j}", host="127.0.0.1")
-                server.protocol, server.port, server.status = "http", 9, "paused"
+                server.protocol, server.port, server.monitoring_state = "http", 9, "paused"
                 server.current_status = ServerStatus()
                 servers.append(server)
         db.session.add_all(servers)

@@ -101,7 +101,7 @@ def run(database_url, n, latency_ms, hanging):
         db.session.add_all(servers)
         db.session.flush()
         for i, server in enumerate(servers):
-            db.session.add(ServerStatus(server_id=server.id, status="down"))
+            db.session.add(ServerStatus(server_id=server.id, health="down"))
             hook = f"{url}/hang" if i < hanging else f"{url}/hook"
             db.session.add(
                 NotificationConfig(server_id=server.id, notification_type="webhook", recipient=hook)

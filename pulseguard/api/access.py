@@ -46,16 +46,17 @@ def get_visible(model, object_id, label):
 def visible_history(model, time_column, args, equal=(), any_of=("server_id",)):
     """Select the visible rows of a per-server history table, filtered by the query args.
 
-    ``any_of`` names id-list filters (``server_id=1,2``), ``equal`` plain equality filters;
-    ``since``/``until`` bound ``time_column``. Newest first.
+    ``any_of`` names id-list filters (``server_id=1,2``), ``equal`` plain equality filters, each
+    a column name or an (argument, column) pair; ``since``/``until`` bound ``time_column``.
+    Newest first.
     """
     stmt = select(model).join(Server, Server.id == model.server_id)
     for name in any_of:
         if name in args:
             stmt = stmt.where(getattr(model, name).in_(args[name]))
-    for name in equal:
+    for name, column in (item if isinstance(item, tuple) else (item, item) for item in equal):
         if name in args:
-            stmt = stmt.where(getattr(model, name) == args[name])
+            stmt = stmt.where(getattr(model, column) == args[name])
     if "since" in args:
         stmt = stmt.where(time_column >= args["since"])
     if "until" in args:

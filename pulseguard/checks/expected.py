@@ -1,22 +1,24 @@
 """Expected HTTP status codes: "200-399", "200,204", "200-299,301"."""
 
+import re
 from functools import lru_cache
+
+SPEC = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
 
 
 @lru_cache(maxsize=256)
 def parse_expected(spec: str) -> tuple[tuple[int, int], ...]:
-    """Return the spec as (low, high) ranges; raise ValueError when it is malformed."""
+    """Return the spec as (low, high) ranges; raise ValueError, saying why, when it is malformed."""
+    spec = (spec or "").replace(" ", "")
+    if not SPEC.match(spec):
+        raise ValueError('Use codes and ranges like "200-399" or "200,204".')
     ranges = []
-    for part in (spec or "").replace(" ", "").split(","):
-        if not part:
-            continue
+    for part in spec.split(","):
         low, _, high = part.partition("-")
         low_code, high_code = int(low), int(high or low)
         if not 100 <= low_code <= high_code <= 599:
-            raise ValueError(f"Bad status range {part!r}")
+            raise ValueError(f"{part} is not a range of HTTP codes (100-599).")
         ranges.append((low_code, high_code))
-    if not ranges:
-        raise ValueError("No status codes given")
     return tuple(ranges)
 
 

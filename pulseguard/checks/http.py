@@ -8,6 +8,7 @@ live socket.
 import ssl
 import time
 import warnings
+from dataclasses import dataclass, field
 
 import urllib3
 from urllib3.exceptions import (
@@ -36,6 +37,27 @@ USER_AGENT = "PulseGuard/1.0 (health check)"
 warnings.filterwarnings("ignore", category=InsecureRequestWarning)
 
 
+@dataclass(frozen=True, slots=True)
+class HttpOptions:
+    """The settings only HTTP(S) checks have (`Target.options` of the http and https kinds)."""
+
+    path: str = "/"
+    method: str = "GET"
+    expected_status: str = "200-399"
+    keyword: str | None = None
+    headers: dict = field(default_factory=dict)
+    verify_tls: bool = True
+    follow_redirects: bool = True
+
+
+def url_of(scheme: str, host: str, port: int | None, path: str, default_port=None) -> str:
+    """Return the URL of an HTTP(S) target; the port is left out when it is default_port."""
+    host = f"[{host}]" if ":" in host else host
+    port_part = f":{port}" if port and port != default_port else ""
+    path = path if path.startswith("/") else "/" + path
+    return f"{scheme}://{host}{port_part}{path}"
+
+
 class HttpProber:
     """Runs HTTP(S) checks; one instance per process shares its pools and TLS contexts."""
 
@@ -48,9 +70,10 @@ class HttpProber:
 
     def probe(self, target: Target) -> Outcome:
         """Check one HTTP(S) target; never raises for network problems."""
-        manager = self.verified if target.verify_tls else self.insecure
-        headers = {"User-Agent": USER_AGENT} | {str(k): str(v) for k, v in target.headers.items()}
-        redirects = MAX_REDIRECTS if target.follow_redirects else 0
+        options: HttpOptions = target.options
+        manager = self.verified if options.verify_tls else self.insecure
+        headers = {"User-Agent": USER_AGENT} | {str(k): str(v) for k, v in options.headers.items()}
+        redirects = MAX_REDIRECTS if options.follow_redirects else 0
         retries = urllib3.Retry(
             total=None, connect=0, read=0, status=0, other=0, redirect=redirects,
             raise_on_redirect=False,
@@ -58,21 +81,21 @@ class HttpProber:
         started = time.perf_counter()
         try:
             response = manager.request(
-                target.method,
-                target.url,
+                options.method,
+                url_of(target.protocol, target.host, target.port, options.path),
                 headers=headers,
                 timeout=urllib3.Timeout(connect=target.timeout_s, read=target.timeout_s),
                 retries=retries,
-                redirect=target.follow_redirects,
+                redirect=options.follow_redirects,
                 preload_content=False,
             )
         except (MaxRetryError, HTTPError, OSError) as exc:
             return failed(exc, target)
         try:
             expires = None
-            if target.protocol == "https" and target.verify_tls:
+            if target.protocol == "https" and options.verify_tls:
                 expires = certificate_expiry(getattr(response.connection, "sock", None))
-            body = b"" if target.method == "HEAD" else response.read(MAX_BODY + 1)
+            body = b"" if options.method == "HEAD" else response.read(MAX_BODY + 1)
             elapsed_ms = (time.perf_counter() - started) * 1000.0
         except (HTTPError, OSError) as exc:
             response.close()
@@ -81,15 +104,15 @@ class HttpProber:
             response.close()  # not worth draining: do not reuse this connection
         else:
             response.release_conn()
-        return judge(target, response.status, body, round(elapsed_ms, 2), expires)
+        return judge(options, response.status, body, round(elapsed_ms, 2), expires)
 
 
-def judge(target: Target, code: int, body: bytes, elapsed_ms: float, expires) -> Outcome:
+def judge(options: HttpOptions, code: int, body: bytes, elapsed_ms: float, expires) -> Outcome:
     """Turn an HTTP answer into an Outcome: expected status, then keyword."""
-    if not status_expected(code, target.expected_status):
+    if not status_expected(code, options.expected_status):
         return Outcome(FAILURE, elapsed_ms, code, f"HTTP {code}", expires)
-    if target.keyword and target.keyword.encode() not in body:
-        return Outcome(FAILURE, elapsed_ms, code, f"Keyword {target.keyword!r} not found", expires)
+    if options.keyword and options.keyword.encode() not in body:
+        return Outcome(FAILURE, elapsed_ms, code, f"Keyword {options.keyword!r} not found", expires)
     return Outcome(SUCCESS, elapsed_ms, code, "OK", expires)
 
 

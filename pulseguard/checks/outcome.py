@@ -3,14 +3,21 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-SUCCESS, FAILURE, TIMEOUT, ERROR = "success", "failure", "timeout", "error"
+from pulseguard.states import CheckOutcome
+
+SUCCESS, FAILURE, TIMEOUT, ERROR = (
+    CheckOutcome.SUCCESS,
+    CheckOutcome.FAILURE,
+    CheckOutcome.TIMEOUT,
+    CheckOutcome.ERROR,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """The result of one probe; status is success | failure | timeout | error."""
+    """The result of one probe; status is a CheckOutcome (success | failure | timeout | error)."""
 
-    status: str
+    status: CheckOutcome
     response_time_ms: float | None
     status_code: int | None
     message: str

@@ -8,7 +8,7 @@ import gevent
 from gevent.lock import BoundedSemaphore
 from gevent.pool import Pool
 
-from pulseguard.checks.http import HttpProber
+from pulseguard.checks.context import ProbeContext
 from pulseguard.checks.outcome import Outcome
 from pulseguard.checks.probe import probe
 from pulseguard.checks.target import Target
@@ -20,14 +20,14 @@ Result = tuple[Target, float, float, Outcome]
 
 
 def run_batch(
-    targets: list[Target], pool_size: int = 100, http: HttpProber | None = None
+    targets: list[Target], pool_size: int = 100, context: ProbeContext | None = None
 ) -> list[Result]:
     """Probe every target now, pool_size at a time; return results in the targets' order."""
     planned = time.time()
 
     def one(target: Target) -> Result:
         started = time.time()
-        return target, planned, started, probe(target, http)
+        return target, planned, started, probe(target, context)
 
     return list(Pool(max(1, pool_size)).imap(one, targets))
 
@@ -42,9 +42,9 @@ class ScheduledRunner:
         self,
         on_result: Callable[[Result], None],
         concurrency: int = 100,
-        http: HttpProber | None = None,
+        context: ProbeContext | None = None,
     ):
-        self.on_result, self.http = on_result, http
+        self.on_result, self.context = on_result, context
         self.slots = BoundedSemaphore(max(1, concurrency))
         self.pending = 0
 
@@ -57,7 +57,7 @@ class ScheduledRunner:
         try:
             with self.slots:
                 started = time.time()
-                outcome = probe(target, self.http)
+                outcome = probe(target, self.context)
             self.on_result((target, planned, started, outcome))
         except Exception:  # noqa: BLE001 - one lost result must not kill the runner
             log.exception("Recording the check of server %s failed", target.id)

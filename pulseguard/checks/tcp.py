@@ -7,7 +7,7 @@ from pulseguard.checks.outcome import ERROR, SUCCESS, Outcome, timed_out
 from pulseguard.checks.target import Target
 
 
-def probe_tcp(target: Target) -> Outcome:
+def probe_tcp(target: Target, _context=None) -> Outcome:
     """Open and close a TCP connection to the target."""
     started = time.perf_counter()
     try:

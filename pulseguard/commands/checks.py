@@ -9,10 +9,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from pulseguard import kinds
 from pulseguard.checks.runner import run_batch
-from pulseguard.checks.target import Target
 from pulseguard.extensions import db
-from pulseguard.models import MonitoringState, Server
+from pulseguard.models import Health, Server
+from pulseguard.models.monitored import is_checked
 from pulseguard.monitoring.record import record_results
 from pulseguard.monitoring.retention import prune
 
@@ -30,11 +31,13 @@ def run_checks(server_ids):
             raise click.ClickException(f"Unknown server ids: {unknown}")
         stmt = stmt.where(Server.id.in_(server_ids))
     servers = db.session.scalars(stmt).all()
-    skipped = [s for s in servers if s.status != MonitoringState.ACTIVE]
-    targets = [Target.from_server(s) for s in servers if s.status == MonitoringState.ACTIVE]
+    probed = [s for s in servers if is_checked(s) and kinds.get(s.protocol).active]
+    skipped = [s for s in servers if s not in probed]
+    targets = [kinds.target_of(s) for s in probed]
     db.session.rollback()
     for server in skipped:
-        click.echo(f"Skipped {server.name} (#{server.id}): {server.status}")
+        why = server.monitoring_state if not is_checked(server) else "not probed (passive kind)"
+        click.echo(f"Skipped {server.name} (#{server.id}): {why}")
     if not targets:
         click.echo("No active servers to check.")
         return
@@ -42,7 +45,7 @@ def run_checks(server_ids):
     rows = [
         (
             f"{r.name} (#{r.server_id})",
-            r.status,
+            r.health,
             "-" if r.status_code is None else str(r.status_code),
             "-" if r.response_time_ms is None else f"{r.response_time_ms:.0f}",
             r.message,
@@ -50,7 +53,7 @@ def run_checks(server_ids):
         for r in recorded
     ]
     print_table(("server", "status", "code", "ms", "message"), rows)
-    down = sum(1 for r in recorded if r.status == "down")
+    down = sum(1 for r in recorded if r.health == Health.DOWN)
     click.echo(f"{len(recorded)} checked, {down} down.")
 
 

@@ -3,6 +3,7 @@
 from flask import render_template
 from sqlalchemy import exists, select
 
+from pulseguard import kinds
 from pulseguard.dashboard import bp
 from pulseguard.extensions import db
 from pulseguard.models import User
@@ -27,10 +28,26 @@ def login():
     return page("login.html")
 
 
+def server_form(server_id):
+    """The server form, with the fields of every kind (each shown while its kind is chosen)."""
+    forms: dict[str, list[str]] = {}
+    for kind in kinds.KINDS.values():
+        if kind.form:
+            forms.setdefault(kind.form, []).append(kind.name)
+    data = {k.name: {"default_port": k.default_port} for k in kinds.KINDS.values()}
+    return page(
+        "server_form.html",
+        server_id=server_id,
+        kinds=list(kinds.KINDS.values()),
+        kind_forms=list(forms.items()),
+        kinds_data=data,
+    )
+
+
 @bp.get("/servers/new")
 def new_server():
     """Show the form to add a server."""
-    return page("server_form.html", server_id=None)
+    return server_form(None)
 
 
 @bp.get("/servers/<int:server_id>")
@@ -42,4 +59,4 @@ def server(server_id):
 @bp.get("/servers/<int:server_id>/edit")
 def edit_server(server_id):
     """Show the form to edit a server."""
-    return page("server_form.html", server_id=server_id)
+    return server_form(server_id)

@@ -1,25 +1,26 @@
 """The check batch job: run_check_batch([[server id, planned unix time], ...])."""
 
 import time
-from dataclasses import fields
 
 import gevent
 from flask import current_app
 from sqlalchemy import select
 
+from pulseguard import kinds
 from pulseguard.checks.target import Target
 from pulseguard.extensions import db
 from pulseguard.jobs.engine import get_engine
-from pulseguard.models import MonitoringState, Server
+from pulseguard.models import Server
+from pulseguard.models.monitored import checked_now
 
 
 def load_targets(server_ids: list[int]) -> dict[int, Target]:
-    """Return the Targets of those servers that are active."""
-    columns = [getattr(Server, field.name) for field in fields(Target)]  # Target: Server columns
+    """Return the Targets of those servers that are checked now, built by their kinds."""
+    columns = [getattr(Server, name) for name in kinds.probe_columns()]
     stmt = select(*columns).where(
-        Server.id.in_(server_ids), Server.status == MonitoringState.ACTIVE
+        Server.id.in_(server_ids), checked_now(), Server.protocol.in_(kinds.active_names())
     )
-    targets = {row.id: Target.from_server(row) for row in db.session.execute(stmt)}
+    targets = {row.id: kinds.target_of(row) for row in db.session.execute(stmt)}
     db.session.rollback()  # release the connection: probing takes a while
     return targets
 

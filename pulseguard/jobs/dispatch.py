@@ -13,9 +13,11 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, bindparam, case, func, literal_column, or_, select, update
 
+from pulseguard import kinds
 from pulseguard.extensions import db
 from pulseguard.jobs.queue import CHECKS, enqueue_many
-from pulseguard.models import MonitoringState, Server
+from pulseguard.models import Server
+from pulseguard.models.monitored import checked_now
 from pulseguard.models.types import UTCDateTime, utcnow
 
 Claim = tuple[int, datetime]  # (server id, planned time)
@@ -33,11 +35,12 @@ def claim_due(
     limit: int = 20000,
     server_ids: list[int] | None = None,
 ) -> list[Claim]:
-    """Claim active servers due before now + lookahead_s; advance their next_check_at; no commit."""
+    """Claim probed servers due before now + lookahead_s; advance next_check_at; no commit."""
     now = now or utcnow()
     horizon = now + timedelta(seconds=lookahead_s)
     due = and_(
-        Server.status == MonitoringState.ACTIVE,
+        checked_now(),
+        Server.protocol.in_(kinds.active_names()),
         or_(Server.next_check_at.is_(None), Server.next_check_at <= horizon),
     )
     if server_ids is not None:

@@ -10,26 +10,29 @@ import time
 
 import gevent
 
+from pulseguard.checks.context import ProbeContext
 from pulseguard.checks.http import HttpProber
 from pulseguard.checks.runner import ScheduledRunner
 from pulseguard.monitoring.writer import ResultWriter
 
 log = logging.getLogger(__name__)
-_engines: dict[int, "Engine"] = {}
+_engines: dict[int, "CheckEngine"] = {}
 
 
-class Engine:
+class CheckEngine:
     """Probes at planned times and records results for one app."""
 
     def __init__(self, app):
         config = app.config
-        self.http = HttpProber(
-            cafile=config.get("CHECK_CA_BUNDLE"), pool_size=config["CHECK_POOL_SIZE"]
+        self.context = ProbeContext(
+            http=HttpProber(
+                cafile=config.get("CHECK_CA_BUNDLE"), pool_size=config["CHECK_POOL_SIZE"]
+            )
         )
         self.writer = ResultWriter(
             app, max_batch=config["RECORD_BATCH_SIZE"], max_delay=config["RECORD_DELAY_S"]
         )
-        self.runner = ScheduledRunner(self.writer.put, config["CHECK_POOL_SIZE"], self.http)
+        self.runner = ScheduledRunner(self.writer.put, config["CHECK_POOL_SIZE"], self.context)
         self.max_pending = config["CHECK_MAX_PENDING"]
 
     def drain(self, timeout: float) -> bool:
@@ -41,15 +44,15 @@ class Engine:
         return self.writer.idle() and not self.runner.pending
 
 
-def get_engine(app) -> Engine:
+def get_engine(app) -> CheckEngine:
     """Return this process's engine for the app, creating it on first use."""
     engine = _engines.get(id(app))
     if engine is None:
-        engine = _engines[id(app)] = Engine(app)
+        engine = _engines[id(app)] = CheckEngine(app)
     return engine
 
 
-def existing_engine(app) -> Engine | None:
+def existing_engine(app) -> CheckEngine | None:
     """Return the app's engine if this process has started one."""
     return _engines.get(id(app))
 

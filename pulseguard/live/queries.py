@@ -35,7 +35,7 @@ def statuses(viewer, server_ids=None, status=None, since=None) -> list[dict]:
     if server_ids is not None:
         stmt = stmt.where(ServerStatus.server_id.in_(server_ids))
     if status:
-        stmt = stmt.where(ServerStatus.status == status)
+        stmt = stmt.where(ServerStatus.health == status)
     if since is not None:
         stmt = stmt.where(ServerStatus.updated_at >= since)
     rows = list(db.session.scalars(visible(stmt, viewer).order_by(ServerStatus.server_id)))
@@ -48,7 +48,7 @@ def _pings(viewer, server_ids, status):
         stmt = stmt.where(PingResult.server_id.in_(server_ids))
     if status:
         stmt = stmt.join(ServerStatus, ServerStatus.server_id == PingResult.server_id).where(
-            ServerStatus.status == status
+            ServerStatus.health == status
         )
     return visible(stmt, viewer)
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from pulseguard.extensions import db
 from pulseguard.metrics import families, store
-from pulseguard.models import MonitoringState, Server, ServerStatus
+from pulseguard.models import Server, ServerStatus
+from pulseguard.models.monitored import checked_now
 
 log = logging.getLogger(__name__)
 QUEUES = ("checks", "notify", "upkeep")
@@ -59,11 +60,11 @@ def servers():
         "maintenance for the others).",
         labels=("status",),
     )
-    active = MonitoringState.ACTIVE.value
-    health = select(ServerStatus.status, func.count()).join(Server).where(Server.status == active)
-    counts = dict(db.session.execute(health.group_by(ServerStatus.status)).all())
-    states = select(Server.status, func.count()).where(Server.status != active)
-    counts |= dict(db.session.execute(states.group_by(Server.status)).all())
+    state = Server.monitoring_state
+    health = select(ServerStatus.health, func.count()).join(Server).where(checked_now())
+    counts = dict(db.session.execute(health.group_by(ServerStatus.health)).all())
+    states = select(state, func.count()).where(~checked_now())
+    counts |= dict(db.session.execute(states.group_by(state)).all())
     for status in ("up", "down", "degraded", "unknown", "paused", "maintenance"):
         counts.setdefault(status, 0)
     for status, count in sorted(counts.items()):

@@ -2,24 +2,23 @@
 
 from pulseguard.models.notification_config import Channel, NotificationConfig
 from pulseguard.models.notification_delivery import NotificationDelivery
-from pulseguard.models.ping_result import CheckStatus, PingResult
+from pulseguard.models.ping_result import PingResult
 from pulseguard.models.revoked_token import RevokedToken
-from pulseguard.models.server import DEFAULT_PORTS, MonitoringState, Protocol, Server
-from pulseguard.models.server_status import Health, ServerStatus
+from pulseguard.models.server import Server
+from pulseguard.models.server_status import ServerStatus
 from pulseguard.models.status_change import StatusChange
 from pulseguard.models.uptime_rollup import UptimeRollup
 from pulseguard.models.user import User
+from pulseguard.states import CheckOutcome, Health, MonitoringState
 
 __all__ = [
-    "DEFAULT_PORTS",
     "Channel",
-    "CheckStatus",
+    "CheckOutcome",
     "Health",
     "MonitoringState",
     "NotificationConfig",
     "NotificationDelivery",
     "PingResult",
-    "Protocol",
     "RevokedToken",
     "Server",
     "ServerStatus",

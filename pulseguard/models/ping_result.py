@@ -1,20 +1,12 @@
 """The result of one check of one server."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pulseguard.extensions import db
 from pulseguard.models.types import BigId, UTCDateTime, utcnow
-
-
-class CheckStatus(StrEnum):
-    SUCCESS = "success"
-    FAILURE = "failure"
-    TIMEOUT = "timeout"
-    ERROR = "error"
 
 
 class PingResult(db.Model):
@@ -26,7 +18,7 @@ class PingResult(db.Model):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     server_id: Mapped[int] = mapped_column(ForeignKey("servers.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(10))  # a CheckOutcome; the API's `status`
     response_time_ms: Mapped[float | None]
     status_code: Mapped[int | None] = mapped_column(SmallInteger)
     error_message: Mapped[str | None] = mapped_column(String(500))

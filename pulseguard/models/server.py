@@ -1,28 +1,13 @@
 """A monitored server: what to check, how often, and who owns it."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pulseguard.extensions import db
 from pulseguard.models.types import UTCDateTime, utcnow
-
-
-class Protocol(StrEnum):
-    HTTP = "http"
-    HTTPS = "https"
-    TCP = "tcp"
-
-
-class MonitoringState(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    MAINTENANCE = "maintenance"
-
-
-DEFAULT_PORTS = {Protocol.HTTP: 80, Protocol.HTTPS: 443}
+from pulseguard.states import MonitoringState
 
 
 class Server(db.Model):
@@ -34,13 +19,16 @@ class Server(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    protocol: Mapped[str] = mapped_column(String(10), default=Protocol.HTTPS)
+    protocol: Mapped[str] = mapped_column(String(10), default="https")  # a kind (pulseguard.kinds)
     host: Mapped[str] = mapped_column(String(255))
     port: Mapped[int | None]
     path: Mapped[str] = mapped_column(String(2000), default="/")
     check_interval_s: Mapped[int] = mapped_column(default=60)
     timeout_s: Mapped[float] = mapped_column(default=10.0)
-    status: Mapped[str] = mapped_column(String(20), default=MonitoringState.ACTIVE, index=True)
+    # The API calls it `status`: active, paused or maintenance, as the owner set it.
+    monitoring_state: Mapped[str] = mapped_column(
+        String(20), default=MonitoringState.ACTIVE, index=True
+    )
     tags: Mapped[list] = mapped_column(JSON, default=list)
     method: Mapped[str] = mapped_column(String(10), default="GET")
     expected_status: Mapped[str] = mapped_column(String(100), default="200-399")
@@ -48,6 +36,9 @@ class Server(db.Model):
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
     verify_tls: Mapped[bool] = mapped_column(default=True)
     follow_redirects: Mapped[bool] = mapped_column(default=True)
+    # The settings of kinds that have their own nested object in the API ({"dns": {...}}): a new
+    # kind needs no column of its own (see pulseguard/kinds/kind.py).
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
     degraded_threshold_ms: Mapped[int | None]
     failure_threshold: Mapped[int] = mapped_column(default=1)
     # When the dispatcher should next check it; claimed by compare-and-set. Not indexed: an index
@@ -67,10 +58,3 @@ class Server(db.Model):
         cascade="all, delete-orphan",
         order_by="NotificationConfig.id",
     )
-
-    @property
-    def is_monitored(self) -> bool:
-        return self.status == MonitoringState.ACTIVE
-
-    def default_port(self) -> int | None:
-        return DEFAULT_PORTS.get(self.protocol)

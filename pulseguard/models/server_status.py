@@ -1,20 +1,13 @@
 """The current, aggregated status of one server: exactly one per server."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pulseguard.extensions import db
 from pulseguard.models.types import UTCDateTime, utcnow
-
-
-class Health(StrEnum):
-    UP = "up"
-    DOWN = "down"
-    DEGRADED = "degraded"
-    UNKNOWN = "unknown"
+from pulseguard.states import Health
 
 
 class ServerStatus(db.Model):
@@ -27,7 +20,8 @@ class ServerStatus(db.Model):
     server_id: Mapped[int] = mapped_column(
         ForeignKey("servers.id", ondelete="CASCADE"), unique=True
     )
-    status: Mapped[str] = mapped_column(String(10), default=Health.UNKNOWN, index=True)
+    # The API calls it `status`: up, down, degraded or unknown, as the checks found it.
+    health: Mapped[str] = mapped_column(String(10), default=Health.UNKNOWN, index=True)
     last_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_response_time_ms: Mapped[float | None]
     consecutive_failures: Mapped[int] = mapped_column(default=0)

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 INSERT_PINGS = """
 INSERT INTO ping_results
-    (id, server_id, status, response_time_ms, status_code, error_message, checked_at)
+    (id, server_id, outcome, response_time_ms, status_code, error_message, checked_at)
 SELECT * FROM unnest(
-    %(id)s::bigint[], %(server_id)s::int[], %(status)s::varchar[], %(response_time_ms)s::float8[],
+    %(id)s::bigint[], %(server_id)s::int[], %(outcome)s::varchar[], %(response_time_ms)s::float8[],
     %(status_code)s::smallint[], %(error_message)s::varchar[], %(checked_at)s::timestamptz[])
 """
 
@@ -20,14 +20,14 @@ SELECT nextval(pg_get_serial_sequence('ping_results', 'id')) FROM generate_serie
 
 UPDATE_STATUSES = """
 UPDATE server_statuses AS s SET
-    status = v.status, last_check_at = v.last_check_at,
+    health = v.health, last_check_at = v.last_check_at,
     last_response_time_ms = v.last_response_time_ms, consecutive_failures = v.consecutive_failures,
     message = v.message, changed_at = v.changed_at, updated_at = v.updated_at
 FROM unnest(
-    %(id)s::int[], %(status)s::varchar[], %(last_check_at)s::timestamptz[],
+    %(id)s::int[], %(health)s::varchar[], %(last_check_at)s::timestamptz[],
     %(last_response_time_ms)s::float8[], %(consecutive_failures)s::int[], %(message)s::varchar[],
     %(changed_at)s::timestamptz[], %(updated_at)s::timestamptz[])
-    AS v(id, status, last_check_at, last_response_time_ms, consecutive_failures, message,
+    AS v(id, health, last_check_at, last_response_time_ms, consecutive_failures, message,
          changed_at, updated_at)
 WHERE s.id = v.id
 """
@@ -54,7 +54,7 @@ def columns(rows: Sequence[dict], names: Sequence[str]) -> dict[str, list]:
 def insert_pings(connection, rows: list[dict]) -> list[int]:
     """Insert PingResult rows; return their ids in the rows' order."""
     ids = [r[0] for r in connection.exec_driver_sql(NEXT_IDS, {"n": len(rows)})]
-    params = columns(rows, ("server_id", "status", "response_time_ms", "status_code"))
+    params = columns(rows, ("server_id", "outcome", "response_time_ms", "status_code"))
     params |= columns(rows, ("error_message", "checked_at"))
     params["id"] = ids
     connection.exec_driver_sql(INSERT_PINGS, params)
@@ -64,7 +64,7 @@ def insert_pings(connection, rows: list[dict]) -> list[int]:
 def update_statuses(connection, statuses: list[dict]) -> None:
     """Update ServerStatus rows by id."""
     names = (
-        "id", "status", "last_check_at", "last_response_time_ms", "consecutive_failures",
+        "id", "health", "last_check_at", "last_response_time_ms", "consecutive_failures",
         "message", "changed_at", "updated_at",
     )  # fmt: skip
     connection.exec_driver_sql(UPDATE_STATUSES, columns(statuses, names))

@@ -18,7 +18,7 @@ def ping_json(ping: dict) -> dict:
     return {
         "id": ping["id"],
         "server": ping["server_id"],
-        "status": ping["status"],
+        "status": ping["outcome"],
         "response_time": _float(ping["response_time_ms"]),
         "status_code": ping["status_code"],
         "error_message": ping["error_message"],
@@ -31,7 +31,7 @@ def status_json(status: dict) -> dict:
     return {
         "id": status["id"],
         "server": status["server_id"],
-        "status": status["status"],
+        "status": status["health"],
         "uptime_percentage": _float(status["uptime_percentage"]),
         "uptime": {window: _float(pct) for window, pct in status["uptime"].items()},
         "avg_response_time": _float(status["avg_response_time"]),

@@ -19,12 +19,12 @@ from pulseguard.checks.runner import Result
 from pulseguard.extensions import db
 from pulseguard.live import bus
 from pulseguard.models import (
-    MonitoringState,
     PingResult,
     Server,
     ServerStatus,
     StatusChange,
 )
+from pulseguard.models.monitored import is_checked
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring import bulk_pg
 from pulseguard.monitoring.payloads import ping_json, status_json
@@ -43,8 +43,8 @@ class Recorded:
 
     server_id: int
     name: str
-    status: str
-    check_status: str
+    health: str
+    outcome: str
     status_code: int | None
     response_time_ms: float | None
     message: str
@@ -73,12 +73,12 @@ def _load_state(server_ids):
             Server.id,
             Server.name,
             Server.owner_id,
-            Server.status.label("monitoring"),
+            Server.monitoring_state,
             Server.failure_threshold,
             Server.degraded_threshold_ms,
             Server.tls_expires_at,
             ServerStatus.id.label("status_id"),
-            ServerStatus.status,
+            ServerStatus.health,
             ServerStatus.consecutive_failures,
             ServerStatus.changed_at,
         )
@@ -91,7 +91,7 @@ def _load_state(server_ids):
         status = ServerStatus(server_id=sid)
         db.session.add(status)
         db.session.flush()
-        state[sid].update(status_id=status.id, status=status.status, consecutive_failures=0)
+        state[sid].update(status_id=status.id, health=status.health, consecutive_failures=0)
     return state
 
 
@@ -102,32 +102,32 @@ def _write(results):
     rollups = RollupCounter()
     for target, _planned, started, outcome in sorted(results, key=lambda r: r[2]):
         server = state.get(target.id)
-        if server is None or server["monitoring"] != MonitoringState.ACTIVE:
+        if server is None or not is_checked(server):
             continue  # deleted, paused or in maintenance since it was claimed
         checked_at = datetime.fromtimestamp(started, UTC)
         verdict = next_status(
-            server["status"],
+            server["health"],
             server["consecutive_failures"],
             outcome,
             server["failure_threshold"],
             server["degraded_threshold_ms"],
         )
-        if verdict.status != server["status"]:
+        if verdict.health != server["health"]:
             changes.append(
                 {
                     "server_id": target.id,
-                    "old_status": server["status"],
-                    "new_status": verdict.status,
+                    "old_status": server["health"],
+                    "new_status": verdict.health,
                     "message": verdict.message[:500],
                     "created_at": checked_at,
                 }
             )
             server["changed_at"] = checked_at
-        server.update(status=verdict.status, consecutive_failures=verdict.consecutive_failures)
+        server.update(health=verdict.health, consecutive_failures=verdict.consecutive_failures)
         pings.append(
             {
                 "server_id": target.id,
-                "status": outcome.status,
+                "outcome": outcome.status,
                 "response_time_ms": outcome.response_time_ms,
                 "status_code": outcome.status_code,
                 "error_message": None if outcome.ok else outcome.message[:500],
@@ -137,7 +137,7 @@ def _write(results):
         status = {
             "id": server["status_id"],
             "server_id": target.id,
-            "status": verdict.status,
+            "health": verdict.health,
             "last_check_at": checked_at,
             "last_response_time_ms": outcome.response_time_ms,
             "consecutive_failures": verdict.consecutive_failures,
@@ -223,7 +223,7 @@ def _events(checks, pings, ping_ids, uptime):
             Recorded(
                 sid,
                 server["name"],
-                status["status"],
+                status["health"],
                 outcome.status,
                 outcome.status_code,
                 outcome.response_time_ms,

@@ -10,7 +10,7 @@ from pulseguard.models import Health
 class Verdict:
     """A server's status after one check."""
 
-    status: str
+    health: str
     consecutive_failures: int
     message: str
 

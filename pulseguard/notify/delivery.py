@@ -7,11 +7,17 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from pulseguard import metrics
+from pulseguard import kinds, metrics
 from pulseguard.extensions import db
-from pulseguard.models import NotificationConfig, NotificationDelivery, Server, StatusChange
+from pulseguard.models import (
+    Health,
+    NotificationConfig,
+    NotificationDelivery,
+    Server,
+    StatusChange,
+)
 from pulseguard.models.types import utcnow
-from pulseguard.notify.message import Event, render, target_of
+from pulseguard.notify.message import Notice, render
 from pulseguard.notify.retry import enqueue_later, retry_delay
 from pulseguard.notify.transport import Message, TransportError
 
@@ -48,11 +54,11 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     if change is None or already_attempted(config_id, change_id, event, attempt, since):
         return None
     server = db.session.get(Server, config.server_id)
-    facts = Event(
+    facts = Notice(
         kind=event,
         server_id=server.id,
         server_name=server.name,
-        target=target_of(server),
+        target=kinds.describe(server),
         old_status=change.old_status,
         new_status=change.new_status,
         detail=change.message,
@@ -76,12 +82,12 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
 def send_test(config: NotificationConfig) -> NotificationDelivery:
     """Send a test message to a config now, once, and return the recorded attempt."""
     server = db.session.get(Server, config.server_id)
-    status = server.current_status.status if server.current_status else "unknown"
-    facts = Event(
+    status = server.current_status.health if server.current_status else Health.UNKNOWN
+    facts = Notice(
         kind="test",
         server_id=server.id,
         server_name=server.name,
-        target=target_of(server),
+        target=kinds.describe(server),
         old_status=status,
         new_status=status,
         detail="Test notification",
@@ -120,7 +126,7 @@ def already_attempted(config_id: int, change_id: int, event: str, attempt: int, 
 
 
 def record(
-    channel: str, config_id: int, facts: Event, attempt: int, outcome: str, error
+    channel: str, config_id: int, facts: Notice, attempt: int, outcome: str, error
 ) -> NotificationDelivery | None:
     """Store one attempt and count it; None when the config was deleted meanwhile."""
     row = NotificationDelivery(

@@ -15,7 +15,7 @@ HEADLINES = {
 
 
 @dataclass(frozen=True)
-class Event:
+class Notice:
     """The facts a message is made of, read from the database before sending."""
 
     kind: str  # failure | recovery | reminder | test
@@ -29,20 +29,12 @@ class Event:
     status_change_id: int | None = None
 
 
-def target_of(server) -> str:
-    """Return what a server's check reaches, as a URL-like string."""
-    if server.protocol == "tcp":
-        return f"tcp://{server.host}:{server.port}"
-    port = "" if server.port in (None, server.default_port()) else f":{server.port}"
-    return f"{server.protocol}://{server.host}{port}{server.path or '/'}"
-
-
 def server_link(public_url: str, server_id: int) -> str:
     """Return the dashboard address of a server."""
     return f"{public_url.rstrip('/')}/servers/{server_id}"
 
 
-def render(event: Event, public_url: str) -> Message:
+def render(event: Notice, public_url: str) -> Message:
     """Render an event as a message for every channel."""
     link = server_link(public_url, event.server_id)
     when = event.at.strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -69,7 +61,7 @@ def render(event: Event, public_url: str) -> Message:
     )
 
 
-def payload(event: Event, link: str) -> dict:
+def payload(event: Notice, link: str) -> dict:
     """Return the webhook body (documented in README.md, "Webhook payload")."""
     return {
         "event": event.kind,

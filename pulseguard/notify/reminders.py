@@ -8,12 +8,12 @@ from pulseguard.extensions import db
 from pulseguard.jobs.queue import NOTIFY, enqueue_many
 from pulseguard.models import (
     Health,
-    MonitoringState,
     NotificationConfig,
     Server,
     ServerStatus,
     StatusChange,
 )
+from pulseguard.models.monitored import alerting_now
 from pulseguard.models.types import utcnow
 from pulseguard.notify.runner import run_delivery
 
@@ -38,7 +38,7 @@ def send_reminders() -> int:
 
 
 def _candidates():
-    """Configs that want reminders, of active servers that are down now."""
+    """Configs that want reminders, of alerting servers that are down now."""
     stmt = (
         select(
             NotificationConfig.id,
@@ -52,8 +52,8 @@ def _candidates():
             NotificationConfig.enabled.is_(True),
             NotificationConfig.notify_on_failure.is_(True),
             NotificationConfig.reminder_minutes.is_not(None),
-            Server.status == MonitoringState.ACTIVE,
-            ServerStatus.status == Health.DOWN,
+            alerting_now(),
+            ServerStatus.health == Health.DOWN,
         )
     )
     return db.session.execute(stmt).all()

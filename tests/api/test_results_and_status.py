@@ -19,7 +19,7 @@ def record(app):
         with app.app_context():
             row = PingResult(
                 server_id=server_id,
-                status=status,
+                outcome=status,
                 response_time_ms=response_time,
                 status_code=code,
                 error_message=None if status == "success" else "HTTP 500",
@@ -139,7 +139,7 @@ def test_uptime_comes_from_rollups_per_window(app, as_alice, make_server):
 def test_status_filters_by_status_and_server(app, as_alice, make_server):
     up, down = make_server(name="up"), make_server(name="down")
     with app.app_context():
-        db.session.query(ServerStatus).filter_by(server_id=down["id"]).update({"status": "down"})
+        db.session.query(ServerStatus).filter_by(server_id=down["id"]).update({"health": "down"})
         db.session.commit()
     assert [s["server"] for s in as_alice.get("/api/server-status/?status=down").json] == [
         down["id"]

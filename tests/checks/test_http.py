@@ -1,12 +1,12 @@
 """The HTTP probe against a real local server: codes, keyword, headers, redirects, timeouts."""
 
 from pulseguard.checks.probe import probe
-from pulseguard.checks.target import Target
+from pulseguard.kinds import draft_target
 from tests.targets import refused_port
 
 
 def http(port, path="/", **kw):
-    return Target(id=1, protocol="http", host="127.0.0.1", port=port, path=path, **kw)
+    return draft_target("http", id=1, host="127.0.0.1", port=port, path=path, **kw)
 
 
 def test_200_is_success_with_time_and_code(web):
@@ -75,6 +75,6 @@ def test_connections_are_reused_between_checks(web):
 
 
 def test_unknown_host_is_an_error_naming_the_lookup():
-    outcome = probe(Target(id=1, protocol="http", host="no-such-host.invalid", port=80))
+    outcome = probe(draft_target("http", id=1, host="no-such-host.invalid", port=80))
     assert (outcome.status, outcome.message) == ("error", "DNS lookup failed")
     assert outcome.response_time_ms is None and outcome.status_code is None

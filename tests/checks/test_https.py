@@ -1,17 +1,18 @@
 """HTTPS checks share one TLS context yet still reject untrusted and expired certificates."""
 
+from pulseguard.checks.context import ProbeContext
 from pulseguard.checks.http import HttpProber
 from pulseguard.checks.probe import probe
-from pulseguard.checks.target import Target
 from pulseguard.checks.tls import verifying_context
+from pulseguard.kinds import draft_target
 
 
 def https(port, **kw):
-    return Target(id=1, protocol="https", host="127.0.0.1", port=port, **kw)
+    return draft_target("https", id=1, host="127.0.0.1", port=port, **kw)
 
 
 def test_trusted_certificate_passes_and_its_expiry_is_recorded(tls_web, certs):
-    outcome = probe(https(tls_web.port), HttpProber(cafile=certs.ca_file))
+    outcome = probe(https(tls_web.port), ProbeContext(HttpProber(cafile=certs.ca_file)))
     assert outcome.ok, outcome.message
     assert outcome.tls_expires_at == certs.valid_until
 
@@ -26,7 +27,7 @@ def test_untrusted_certificate_is_rejected():
     other = Certificates(Path(tempfile.mkdtemp()))
     server = LocalServer(other.server_context(other.valid))
     try:
-        outcome = probe(https(server.port), HttpProber())
+        outcome = probe(https(server.port), ProbeContext(HttpProber()))
     finally:
         server.stop()
     assert outcome.status == "error"
@@ -35,13 +36,13 @@ def test_untrusted_certificate_is_rejected():
 
 
 def test_expired_certificate_is_rejected(expired_web, certs):
-    outcome = probe(https(expired_web.port), HttpProber(cafile=certs.ca_file))
+    outcome = probe(https(expired_web.port), ProbeContext(HttpProber(cafile=certs.ca_file)))
     assert outcome.status == "error"
     assert "expired" in outcome.message
 
 
 def test_verify_off_accepts_untrusted_certificate(tls_web):
-    outcome = probe(https(tls_web.port, verify_tls=False), HttpProber())
+    outcome = probe(https(tls_web.port, verify_tls=False), ProbeContext(HttpProber()))
     assert outcome.ok and outcome.status_code == 200
     assert outcome.tls_expires_at is None
 

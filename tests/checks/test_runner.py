@@ -4,12 +4,12 @@ import time
 
 from pulseguard.checks.expected import parse_expected, status_expected
 from pulseguard.checks.runner import ScheduledRunner, run_batch
-from pulseguard.checks.target import Target
+from pulseguard.kinds import draft_target
 from tests.targets import refused_port, wait_for
 
 
 def target(i, port, path="/"):
-    return Target(id=i, protocol="http", host="127.0.0.1", port=port, path=path)
+    return draft_target("http", id=i, host="127.0.0.1", port=port, path=path)
 
 
 def test_batch_runs_probes_concurrently_and_keeps_order(web):

@@ -3,12 +3,12 @@
 import socket
 
 from pulseguard.checks.probe import probe
-from pulseguard.checks.target import Target
+from pulseguard.kinds import draft_target
 from tests.targets import refused_port
 
 
 def tcp(port, **kw):
-    return Target(id=1, protocol="tcp", **({"host": "127.0.0.1", "port": port} | kw))
+    return draft_target("tcp", id=1, **({"host": "127.0.0.1", "port": port} | kw))
 
 
 def test_open_port_succeeds(web):

@@ -12,7 +12,7 @@ from pulseguard.models.types import utcnow
 
 def set_status(server_id, status, response_time=None, message="OK"):
     row = db.session.query(ServerStatus).filter_by(server_id=server_id).one()
-    row.status, row.message = status, message
+    row.health, row.message = status, message
     row.last_response_time_ms, row.last_check_at = response_time, utcnow()
     db.session.commit()
 
@@ -23,7 +23,7 @@ def add_result(server_id, ago, status="success", response_time=10.0):
     db.session.add(
         PingResult(
             server_id=server_id,
-            status=status,
+            outcome=status,
             response_time_ms=response_time,
             checked_at=minute - ago,
         )

@@ -184,14 +184,14 @@ def record(app):
             server = db.session.get(Server, server_id)
             ping = PingResult(
                 server_id=server_id,
-                status=status,
+                outcome=status,
                 response_time_ms=response_time,
                 status_code=200 if status == "success" else 503,
                 checked_at=at,
             )
             db.session.add(ping)
             current = db.session.query(ServerStatus).filter_by(server_id=server_id).one()
-            current.status, current.last_check_at, current.updated_at = health, at, at
+            current.health, current.last_check_at, current.updated_at = health, at, at
             current.message = "OK" if health == "up" else "HTTP 503"
             db.session.commit()
             owner = {"server_id": server_id, "owner_id": server.owner_id, "id": ping.id}

@@ -14,7 +14,7 @@ def statuses(api, server_id):
 def test_a_batch_records_results_status_and_transitions(ctx, make_server, as_alice, published):
     a, b = make_server(name="a"), make_server(name="b", failure_threshold=2)
     recorded = record_results([result(a["id"], OK), result(b["id"], REFUSED)])
-    assert [(r.server_id, r.status) for r in recorded] == [(a["id"], "up"), (b["id"], "unknown")]
+    assert [(r.server_id, r.health) for r in recorded] == [(a["id"], "up"), (b["id"], "unknown")]
 
     first = statuses(as_alice, a["id"])
     assert first["status"] == "up" and first["message"] == "OK"

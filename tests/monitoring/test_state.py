@@ -13,7 +13,7 @@ def run(outcomes, threshold=1, degraded=None, start="unknown"):
     status, failures, seen = start, 0, []
     for outcome in outcomes:
         verdict = next_status(status, failures, outcome, threshold, degraded)
-        status, failures = verdict.status, verdict.consecutive_failures
+        status, failures = verdict.health, verdict.consecutive_failures
         seen.append((status, failures, verdict.message))
     return seen
 

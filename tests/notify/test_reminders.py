@@ -23,7 +23,7 @@ def outage(app, server, change):
             .values(created_at=utcnow() - timedelta(minutes=10))
         )
         db.session.execute(
-            update(ServerStatus).where(ServerStatus.server_id == server["id"]).values(status="down")
+            update(ServerStatus).where(ServerStatus.server_id == server["id"]).values(health="down")
         )
         db.session.commit()
     return cid
@@ -91,5 +91,5 @@ def test_a_paused_server_is_not_reminded_about(
     add_config(server["id"], "webhook", webhook.url, reminder_minutes=1)
     assert as_alice.patch(f"/api/servers/{server['id']}/", json={"status": "paused"}).status_code
     with embedded.app_context():
-        assert db.session.get(Server, server["id"]).status == "paused"
+        assert db.session.get(Server, server["id"]).monitoring_state == "paused"
     assert remind(embedded) == 0

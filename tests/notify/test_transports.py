@@ -13,7 +13,7 @@ import trustme
 from gevent.event import Event
 
 from pulseguard.notify.email import EmailTransport
-from pulseguard.notify.message import Event as Facts
+from pulseguard.notify.message import Notice as Facts
 from pulseguard.notify.message import render
 from pulseguard.notify.sms import SmsTransport
 from pulseguard.notify.transport import TransportError

@@ -1,6 +1,6 @@
 """Sign-in, tokens, registration and the current user."""
 
-from flask_smorest import Blueprint
+from pulseguard.api.blueprint import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="JWT authentication")
 

@@ -1,6 +1,6 @@
 """Running checks on demand."""
 
-from flask_smorest import Blueprint
+from pulseguard.api.blueprint import Blueprint
 
 blp = Blueprint("checks", __name__, url_prefix="/api/checks", description="Run checks now")
 

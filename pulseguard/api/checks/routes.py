@@ -1,6 +1,5 @@
 """Routes of /api/checks/."""
 
-from flask_jwt_extended import jwt_required
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -10,7 +9,8 @@ from pulseguard.api.checks import blp
 from pulseguard.api.fields import Id
 from pulseguard.extensions import db
 from pulseguard.jobs.requests import request_checks
-from pulseguard.models import MonitoringState, Server
+from pulseguard.models import Server
+from pulseguard.models.monitored import checked_now
 
 
 class RunChecksSchema(Schema):
@@ -27,11 +27,10 @@ class QueuedSchema(Schema):
 @blp.response(202, QueuedSchema)
 @blp.alt_response(403, description="Not an administrator")
 @blp.alt_response(404, description="Unknown server ids")
-@jwt_required()
 @admin_required
 def run_checks(body):
     """Check the given servers (default: every active one) now. Paused ones are skipped."""
-    stmt = select(Server.id).where(Server.status == MonitoringState.ACTIVE)
+    stmt = select(Server.id).where(checked_now())
     if body.get("server_ids"):
         wanted = set(body["server_ids"])
         known = set(db.session.scalars(select(Server.id).where(Server.id.in_(wanted))))

@@ -1,6 +1,6 @@
 """Read-only aggregates for the dashboard: overview rows, status counts, response-time history."""
 
-from flask_smorest import Blueprint
+from pulseguard.api.blueprint import Blueprint
 
 blp = Blueprint(
     "history",

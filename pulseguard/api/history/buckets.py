@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Integer, case, cast, func, select
 
 from pulseguard.extensions import db
-from pulseguard.models import CheckStatus, PingResult
+from pulseguard.models import CheckOutcome, PingResult
 from pulseguard.models.types import utcnow
 
 # window -> (number of buckets, seconds per bucket)
@@ -28,7 +28,7 @@ def response_times(server_id: int, window: str, now: datetime | None = None) -> 
     first_start = last_start - (count - 1) * size
     start = datetime.fromtimestamp(first_start, UTC)
     index = bucket_index(PingResult.checked_at, first_start, size)
-    failed = case((PingResult.status != CheckStatus.SUCCESS, 1), else_=0)
+    failed = case((PingResult.outcome != CheckOutcome.SUCCESS, 1), else_=0)
     stmt = (
         select(
             index.label("i"),

@@ -7,21 +7,31 @@ from sqlalchemy import String, case, cast, func, select, true
 from pulseguard.api.access import visible
 from pulseguard.api.servers.routes import like_escape
 from pulseguard.extensions import db
-from pulseguard.models import MonitoringState, Server, ServerStatus
+from pulseguard.models import Health, Server, ServerStatus
+from pulseguard.models.monitored import checked_now, is_checked
 from pulseguard.monitoring.uptime import uptime_by_server
 
-ACTIVE = Server.status == MonitoringState.ACTIVE
-# What the dashboard shows: the health of monitored servers, "paused" for the others.
-DISPLAY_STATUS = case((ACTIVE, ServerStatus.status), else_="paused")
-SEVERITY = case(
-    (~ACTIVE, 4),
-    (ServerStatus.status == "down", 0),
-    (ServerStatus.status == "degraded", 1),
-    (ServerStatus.status == "unknown", 2),
-    else_=3,
-)
+
+def display_status():
+    """What the dashboard shows: the health of checked servers, "paused" for the others."""
+    return case((checked_now(), ServerStatus.health), else_="paused")
+
+
+def sorts(name):
+    """The ORDER BY of a sort name; problems first for "status"."""
+    if name == "status":
+        severity = case(
+            (~checked_now(), 4),
+            (ServerStatus.health == Health.DOWN, 0),
+            (ServerStatus.health == Health.DEGRADED, 1),
+            (ServerStatus.health == Health.UNKNOWN, 2),
+            else_=3,
+        )
+        return severity, func.lower(Server.name), Server.id
+    return SORTS[name]
+
+
 SORTS = {
-    "status": (SEVERITY, func.lower(Server.name), Server.id),
     "name": (func.lower(Server.name), Server.id),
     "-name": (func.lower(Server.name).desc(), Server.id.desc()),
     "response_time": (ServerStatus.last_response_time_ms.asc().nulls_last(), Server.id),
@@ -47,10 +57,10 @@ def overview_select(args):
     stmt = select(Server, ServerStatus).join(ServerStatus, ServerStatus.server_id == Server.id)
     stmt = with_filters(visible(stmt), args)
     if args.get("status") == "paused":
-        stmt = stmt.where(~ACTIVE)
+        stmt = stmt.where(~checked_now())
     elif "status" in args:
-        stmt = stmt.where(ACTIVE, ServerStatus.status == args["status"])
-    return stmt.order_by(*SORTS[args.get("sort", "status")])
+        stmt = stmt.where(checked_now(), ServerStatus.health == args["status"])
+    return stmt.order_by(*sorts(args.get("sort", "status")))
 
 
 def overview_rows(pairs):
@@ -58,7 +68,7 @@ def overview_rows(pairs):
     figures = uptime_by_server([server.id for server, _ in pairs])
     rows = []
     for server, status in pairs:
-        active = server.status == MonitoringState.ACTIVE
+        active = is_checked(server)
         rows.append(
             {
                 "id": server.id,
@@ -68,9 +78,9 @@ def overview_rows(pairs):
                 "port": server.port,
                 "path": server.path,
                 "tags": server.tags or [],
-                "monitoring": server.status,
-                "status": status.status if active else "paused",
-                "health": status.status,
+                "monitoring": server.monitoring_state,
+                "status": status.health if active else "paused",
+                "health": status.health,
                 "message": status.message,
                 "last_check": status.last_check_at,
                 "response_time": status.last_response_time_ms,
@@ -91,10 +101,11 @@ def overview_page(stmt, pagination_parameters):
 
 def summary(args):
     """Return the number of visible servers per display status, and every tag in use."""
-    stmt = select(DISPLAY_STATUS, func.count()).select_from(Server)
+    shown = display_status()
+    stmt = select(shown, func.count()).select_from(Server)
     stmt = stmt.join(ServerStatus, ServerStatus.server_id == Server.id)
-    stmt = with_filters(visible(stmt), args).group_by(DISPLAY_STATUS)
-    counts = dict.fromkeys(("up", "down", "degraded", "unknown", "paused"), 0)
+    stmt = with_filters(visible(stmt), args).group_by(shown)
+    counts = dict.fromkeys([*Health, "paused"], 0)
     for status, count in db.session.execute(stmt):
         counts[status] = counts.get(status, 0) + count
     return {"total": sum(counts.values()), "counts": counts, "tags": tags_in_use()}

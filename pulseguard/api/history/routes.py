@@ -1,7 +1,6 @@
 """Routes of the dashboard aggregates; every one is owner-scoped like the rest of the API."""
 
 from flask.views import MethodView
-from flask_jwt_extended import jwt_required
 
 from pulseguard.api.access import get_own_server
 from pulseguard.api.history import blp
@@ -20,8 +19,6 @@ from pulseguard.api.pagination import PAGE_OPTIONS
 
 @blp.route("/overview/")
 class Overview(MethodView):
-    decorators = [jwt_required()]
-
     @blp.arguments(OverviewQuerySchema, location="query")
     @blp.response(200, OverviewRowSchema(many=True))
     @blp.paginate(**PAGE_OPTIONS)
@@ -32,8 +29,6 @@ class Overview(MethodView):
 
 @blp.route("/server-status/summary/")
 class StatusSummary(MethodView):
-    decorators = [jwt_required()]
-
     @blp.arguments(SummaryQuerySchema, location="query")
     @blp.response(200, SummarySchema)
     def get(self, args):
@@ -43,8 +38,6 @@ class StatusSummary(MethodView):
 
 @blp.route("/servers/<int:server_id>/response-times/")
 class ResponseTimes(MethodView):
-    decorators = [jwt_required()]
-
     @blp.arguments(WindowQuerySchema, location="query")
     @blp.response(200, ResponseTimesSchema)
     @blp.alt_response(404, description="No such server (or not yours)")

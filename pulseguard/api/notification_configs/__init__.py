@@ -1,6 +1,6 @@
 """CRUD of notification configs."""
 
-from flask_smorest import Blueprint
+from pulseguard.api.blueprint import Blueprint
 
 blp = Blueprint(
     "notification_configs",

@@ -1,6 +1,6 @@
 """Read-only history of notification delivery attempts."""
 
-from flask_smorest import Blueprint
+from pulseguard.api.blueprint import Blueprint
 
 blp = Blueprint(
     "notification_deliveries",

@@ -1,6 +1,6 @@
 """Read-only history of check results."""
 
-from flask_smorest import Blueprint
+from pulseguard.api.blueprint import Blueprint
 
 blp = Blueprint(
     "ping_results",

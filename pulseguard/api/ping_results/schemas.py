@@ -3,13 +3,13 @@
 from marshmallow import Schema, fields
 
 from pulseguard.api.fields import Choice, IdList, Timestamp
-from pulseguard.models import CheckStatus
+from pulseguard.models import CheckOutcome
 
 
 class PingResultSchema(Schema):
     id = fields.Int(dump_only=True)
     server = fields.Int(attribute="server_id", dump_only=True)
-    status = fields.Str(dump_only=True)
+    status = fields.Str(attribute="outcome", dump_only=True)
     response_time = fields.Float(attribute="response_time_ms", dump_only=True, allow_none=True)
     status_code = fields.Int(dump_only=True, allow_none=True)
     error_message = fields.Str(dump_only=True, allow_none=True)
@@ -18,6 +18,6 @@ class PingResultSchema(Schema):
 
 class PingResultQuerySchema(Schema):
     server_id = IdList()
-    status = Choice(CheckStatus)
+    status = Choice(CheckOutcome)
     since = Timestamp()
     until = Timestamp()

@@ -1,6 +1,6 @@
 """Read-only current status of each server."""
 
-from flask_smorest import Blueprint
+from pulseguard.api.blueprint import Blueprint
 
 blp = Blueprint(
     "server_status",

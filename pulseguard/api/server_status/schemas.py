@@ -10,7 +10,7 @@ from pulseguard.monitoring.uptime import WINDOWS
 class ServerStatusSchema(Schema):
     id = fields.Int(dump_only=True)
     server = fields.Int(attribute="server_id", dump_only=True)
-    status = fields.Str(dump_only=True)
+    status = fields.Str(attribute="health", dump_only=True)
     uptime_percentage = fields.Float(dump_only=True, allow_none=True)
     uptime = fields.Dict(keys=fields.Str(), values=fields.Float(allow_none=True), dump_only=True)
     avg_response_time = fields.Float(dump_only=True, allow_none=True)

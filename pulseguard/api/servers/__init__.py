@@ -1,6 +1,6 @@
 """CRUD of monitored servers."""
 
-from flask_smorest import Blueprint
+from pulseguard.api.blueprint import Blueprint
 
 blp = Blueprint("servers", __name__, url_prefix="/api/servers", description="Monitored servers")
 

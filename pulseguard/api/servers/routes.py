@@ -3,22 +3,23 @@
 import json
 
 from flask.views import MethodView
-from flask_jwt_extended import jwt_required
 from flask_smorest import abort
 from sqlalchemy import String, cast
 from sqlalchemy.orm import selectinload
 
+from pulseguard import kinds
 from pulseguard.api.access import get_own_server, visible_servers
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
 from pulseguard.api.servers import blp
 from pulseguard.api.servers.schemas import ServerQuerySchema, ServerSchema
 from pulseguard.extensions import db
-from pulseguard.models import DEFAULT_PORTS, Server, ServerStatus
+from pulseguard.models import Server, ServerStatus
+from pulseguard.models.monitored import is_checked
 from pulseguard.models.types import utcnow
 from pulseguard.security import current_user
 
-# Editing any of these changes what is checked, so the server is checked again at once.
-TARGET_FIELDS = {"protocol", "host", "port", "path", "method", "expected_status", "keyword"}
+# Editing any of these (or the kind's own settings) changes what is checked: checked again at once.
+TARGET_FIELDS = {"protocol", "host", "port", "settings"}
 
 
 def like_escape(text):
@@ -28,7 +29,7 @@ def like_escape(text):
 def filtered(args):
     stmt = visible_servers().options(selectinload(Server.notifications))
     if "status" in args:
-        stmt = stmt.where(Server.status == args["status"])
+        stmt = stmt.where(Server.monitoring_state == args["status"])
     if "protocol" in args:
         stmt = stmt.where(Server.protocol == args["protocol"])
     if "q" in args:
@@ -41,26 +42,37 @@ def filtered(args):
 
 
 def apply(server, data):
-    """Set fields from validated data, keep the port sensible, and reschedule when needed."""
-    old_protocol, was_monitored = server.protocol, server.is_monitored
+    """Set fields from validated data, as the server's kind wants them; reschedule when needed."""
+    old_kind = kinds.KINDS.get(server.protocol)
+    was_checked = server.monitoring_state is not None and is_checked(server)
+    settings = data.pop("settings", {})
     for key, value in data.items():
         setattr(server, key, value)
-    if "port" not in data and server.port == DEFAULT_PORTS.get(old_protocol):
+    kind = kinds.get(server.protocol)
+    foreign = {block: [f"Not allowed for protocol '{kind.name}'."] for block in settings}
+    foreign.pop(kind.block, None)
+    if foreign:
+        abort(422, errors={"json": foreign})
+    if settings:
+        server.settings = (server.settings or {}) | settings
+    if "port" not in data and old_kind and server.port == old_kind.default_port:
         server.port = None
     if server.port is None:
-        server.port = server.default_port()
-    if server.port is None:
-        abort(422, errors={"json": {"port": ["Required for tcp servers."]}})
-    if server.is_monitored and (not was_monitored or TARGET_FIELDS & data.keys()):
+        server.port = kind.default_port
+    errors = kind.check(server)
+    if errors:
+        abort(422, errors={"json": dict(errors)})
+    edited = (TARGET_FIELDS | set(kind.columns)) & (
+        data.keys() | ({"settings"} if settings else set())
+    )
+    if is_checked(server) and (not was_checked or edited):
         server.next_check_at = utcnow()
-    if not server.is_monitored:
+    if not is_checked(server):
         server.next_check_at = None
 
 
 @blp.route("/")
 class Servers(MethodView):
-    decorators = [jwt_required()]
-
     @blp.arguments(ServerQuerySchema, location="query")
     @blp.response(200, ServerSchema(many=True))
     @blp.paginate(**PAGE_OPTIONS)
@@ -74,7 +86,7 @@ class Servers(MethodView):
         """Add a server to monitor; it is checked at once."""
         server = Server(owner_id=current_user().id, current_status=ServerStatus())
         apply(server, data)
-        if server.is_monitored:
+        if is_checked(server):
             server.next_check_at = utcnow()
         db.session.add(server)
         db.session.commit()
@@ -83,8 +95,6 @@ class Servers(MethodView):
 
 @blp.route("/<int:server_id>/")
 class ServerById(MethodView):
-    decorators = [jwt_required()]
-
     @blp.response(200, ServerSchema)
     @blp.alt_response(404, description="No such server (or not yours)")
     def get(self, server_id):

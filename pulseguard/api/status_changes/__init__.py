@@ -1,6 +1,6 @@
 """Read-only history of status transitions (up -> down, down -> up, ...)."""
 
-from flask_smorest import Blueprint
+from pulseguard.api.blueprint import Blueprint
 
 blp = Blueprint(
     "status_changes",

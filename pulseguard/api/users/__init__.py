@@ -1,6 +1,6 @@
 """Admin-only user management."""
 
-from flask_smorest import Blueprint
+from pulseguard.api.blueprint import Blueprint
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users (admin only)")
 

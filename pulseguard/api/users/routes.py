@@ -1,7 +1,6 @@
 """Routes of /api/users/ (admin only)."""
 
 from flask.views import MethodView
-from flask_jwt_extended import jwt_required
 from flask_smorest import abort
 from sqlalchemy import func, select
 
@@ -12,7 +11,7 @@ from pulseguard.api.users.schemas import AdminUserSchema, UserSchema, UserUpdate
 from pulseguard.extensions import db
 from pulseguard.models import User
 
-ADMIN_ONLY = [admin_required, jwt_required()]
+ADMIN_ONLY = [admin_required]
 
 
 def get_user(user_id):

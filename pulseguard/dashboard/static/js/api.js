@@ -18,10 +18,18 @@ export class ApiError extends Error {
     this.body = body || {};
   }
   /** Field errors as {field: "message"}, flattened from {"errors": {"json": {...}}}. */
+  /** {field: message}, nested fields as dotted paths ("dns.record_type", "assertions.0.path"). */
   fieldErrors() {
     const out = {};
     const json = (this.body.errors && (this.body.errors.json || this.body.errors.query)) || {};
-    for (const [field, value] of Object.entries(json)) out[field] = flatten(value).join(" ");
+    const walk = (value, path) => {
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        for (const [key, inner] of Object.entries(value)) walk(inner, path ? `${path}.${key}` : key);
+      } else {
+        out[path] = flatten(value).join(" ");
+      }
+    };
+    walk(json, "");
     return out;
   }
 }

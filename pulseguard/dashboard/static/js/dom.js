@@ -60,7 +60,11 @@ export function showErrors(form, error) {
   clearErrors(form);
   const fields = error.fieldErrors ? error.fieldErrors() : {};
   const rest = [];
-  for (const [field, message] of Object.entries(fields)) {
+  for (const [path, message] of Object.entries(fields)) {
+    // A nested error ("dns.expected.0") goes to the nearest field that has a slot ("dns.expected").
+    const parts = path.split(".");
+    while (parts.length > 1 && !form.querySelector(`[data-error-for="${parts.join(".")}"]`)) parts.pop();
+    const field = parts.join(".");
     const slot = form.querySelector(`[data-error-for="${field}"]`);
     const input = form.elements[field];
     if (slot) {
@@ -73,7 +77,7 @@ export function showErrors(form, error) {
       const details = slot.closest("details");
       if (details) details.open = true;
     } else {
-      rest.push(`${field}: ${message}`);
+      rest.push(`${path}: ${message}`);
     }
   }
   const line = form.querySelector(".form-error");

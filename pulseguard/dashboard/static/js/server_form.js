@@ -1,57 +1,70 @@
 // Add or edit a server; the API's validation errors are shown next to their fields.
+// The form is read and filled generically: each input's name is its API field (a dotted name for
+// a kind's nested settings, "dns.record_type"), its data-type says how to convert it, and only
+// the fields of the chosen kind (fieldsets with data-kinds) are sent.
 import { api } from "./api.js";
 import { $, $$, clearErrors, showErrors } from "./dom.js";
 import { reportError, startPage } from "./shell.js";
 
 const serverId = Number(document.body.dataset.serverId) || null;
 const form = $("#server-form");
-const NUMBERS = ["port", "check_interval", "failure_threshold", "degraded_threshold_ms"];
-const TEXTS = ["name", "protocol", "host", "path", "status", "method", "expected_status"];
+const KINDS = JSON.parse($("#kinds-data").textContent);
 
-function fill(server) {
-  for (const name of [...TEXTS, ...NUMBERS, "timeout", "keyword"]) {
-    const value = server[name];
-    form.elements[name].value = value === null || value === undefined ? "" : value;
-  }
-  form.elements.tags.value = (server.tags || []).join(", ");
-  form.elements.verify_tls.checked = server.verify_tls;
-  form.elements.follow_redirects.checked = server.follow_redirects;
-  protocolChanged();
+function inputs() {
+  return $$("[name][data-type]", form).filter((el) => !el.closest(".kind-fields[hidden]"));
 }
 
-/** Read the form into the API's JSON; numbers stay strings when they are not numbers, so that
- * the API's own message explains what is wrong. */
+/** Convert one input to JSON; numbers stay strings when they are not numbers, so that the API's
+ * own message explains what is wrong. undefined: leave the field out (the API's default). */
+function valueOf(el) {
+  const type = el.dataset.type;
+  if (type === "bool") return el.checked;
+  const text = el.value.trim();
+  if (type === "list") return text.split(",").map((t) => t.trim()).filter(Boolean);
+  if (text === "") return el.dataset.empty === "null" ? null : type === "text" ? "" : undefined;
+  if (type === "int") return /^-?\d+$/.test(text) ? Number(text) : text;
+  if (type === "float") return Number.isNaN(Number(text)) ? text : Number(text);
+  return type === "text" && el.dataset.empty === "null" ? el.value : text;
+}
+
+function setPath(body, path, value) {
+  const keys = path.split(".");
+  const last = keys.pop();
+  let node = body;
+  for (const key of keys) node = node[key] ??= {};
+  node[last] = value;
+}
+
+function getPath(body, path) {
+  return path.split(".").reduce((node, key) => (node == null ? undefined : node[key]), body);
+}
+
 function read() {
   const body = {};
-  for (const name of TEXTS) body[name] = form.elements[name].value.trim();
-  for (const name of NUMBERS) {
-    const text = form.elements[name].value.trim();
-    body[name] = text === "" ? null : /^-?\d+$/.test(text) ? Number(text) : text;
-  }
-  const timeout = form.elements.timeout.value.trim();
-  body.timeout = timeout === "" || Number.isNaN(Number(timeout)) ? timeout : Number(timeout);
-  for (const name of ["check_interval", "failure_threshold"]) if (body[name] === null) delete body[name];
-  if (body.timeout === "") delete body.timeout;
-  const keyword = form.elements.keyword.value;
-  body.keyword = keyword === "" ? null : keyword;
-  body.tags = form.elements.tags.value
-    .split(",")
-    .map((t) => t.trim())
-    .filter(Boolean);
-  body.verify_tls = form.elements.verify_tls.checked;
-  body.follow_redirects = form.elements.follow_redirects.checked;
-  if (body.protocol === "tcp") {
-    for (const name of ["path", "method", "expected_status", "keyword", "degraded_threshold_ms"]) delete body[name];
-    delete body.verify_tls;
-    delete body.follow_redirects;
+  for (const el of inputs()) {
+    const value = valueOf(el);
+    if (value !== undefined) setPath(body, el.name, value);
   }
   return body;
 }
 
+function fill(server) {
+  for (const el of $$("[name][data-type]", form)) {
+    const value = getPath(server, el.name);
+    if (value === undefined) continue;
+    if (el.dataset.type === "bool") el.checked = Boolean(value);
+    else if (el.dataset.type === "list") el.value = (value || []).join(", ");
+    else el.value = value === null ? "" : value;
+  }
+  protocolChanged();
+}
+
 function protocolChanged() {
-  const http = form.elements.protocol.value !== "tcp";
-  for (const el of $$(".http-only", form)) el.hidden = !http;
-  form.elements.port.placeholder = http ? (form.elements.protocol.value === "http" ? "80" : "443") : "required";
+  const kind = form.elements.protocol.value;
+  for (const el of $$(".kind-fields", form)) el.hidden = !el.dataset.kinds.split(" ").includes(kind);
+  const port = (KINDS[kind] || {}).default_port;
+  form.elements.port.placeholder = port ? String(port) : "required";
+  $("#port-hint").textContent = port ? `(empty: ${port})` : "";
 }
 
 async function main() {

@@ -1,0 +1,99 @@
+"""HTTP and HTTPS: a request whose answer must have an expected status (and keyword).
+
+The probe is the shared `HttpProber` of checks/http.py (pools and TLS contexts built once per
+process); this module declares the API fields only these two kinds have.
+"""
+
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from pulseguard.checks.expected import parse_expected
+from pulseguard.checks.http import HttpOptions, url_of
+from pulseguard.checks.target import Target
+from pulseguard.kinds.kind import Kind
+
+HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,200}$")
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def validate_path(value):
+    if not value.startswith("/") or any(c.isspace() for c in value):
+        raise ValidationError("Must start with / and contain no spaces.")
+
+
+def validate_expected_status(spec):
+    try:
+        parse_expected(spec)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+def validate_headers(headers):
+    for name, value in headers.items():
+        if not HEADER_NAME.match(name):
+            raise ValidationError(f"{name!r} is not a valid header name.")
+        if "\r" in value or "\n" in value or len(value) > 4000:
+            raise ValidationError(f"The value of {name} must be one line of at most 4000 chars.")
+
+
+class HttpSettings(Schema):
+    """The fields of API.md that only http and https servers use."""
+
+    path = fields.Str(load_default="/", validate=[validate.Length(max=2000), validate_path])
+    method = fields.Str(load_default="GET", validate=validate.OneOf(METHODS))
+    expected_status = fields.Str(
+        load_default="200-399", validate=[validate.Length(max=100), validate_expected_status]
+    )
+    keyword = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=1000))
+    headers = fields.Dict(
+        keys=fields.Str(), values=fields.Str(), load_default=dict, validate=validate_headers
+    )
+    verify_tls = fields.Bool(load_default=True)
+    follow_redirects = fields.Bool(load_default=True)
+
+
+COLUMNS = tuple(HttpSettings._declared_fields)
+
+
+def options(row) -> HttpOptions:
+    """The HTTP settings of a Server row."""
+    return HttpOptions(
+        path=row.path or "/",
+        method=(row.method or "GET").upper(),
+        expected_status=row.expected_status or "200-399",
+        keyword=row.keyword or None,
+        headers=dict(row.headers or {}),
+        verify_tls=row.verify_tls,
+        follow_redirects=row.follow_redirects,
+    )
+
+
+def probe(target: Target, context) -> object:
+    """Check with the process's shared HTTP prober."""
+    return context.http.probe(target)
+
+
+def describe(target: Target) -> str:
+    """The URL checked, without the scheme's default port."""
+    path = target.options.path if target.options else "/"
+    return url_of(target.protocol, target.host, target.port, path, DEFAULT_PORTS[target.protocol])
+
+
+def http_kind(name: str, label: str) -> Kind:
+    return Kind(
+        name=name,
+        label=label,
+        options=options,
+        describe=describe,
+        probe=probe,
+        settings=HttpSettings,
+        columns=COLUMNS,
+        default_port=DEFAULT_PORTS[name],
+        form="dashboard/kinds/http.html",
+    )
+
+
+HTTP = http_kind("http", "HTTP")
+HTTPS = http_kind("https", "HTTPS")

@@ -1,0 +1,65 @@
+"""What a kind of monitor declares: its settings, its probe, and how messages name its target."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema
+
+from pulseguard.checks.outcome import Outcome
+from pulseguard.checks.target import Target
+
+# Server columns every kind's Target is built from; a kind lists the other columns it reads.
+COMMON_COLUMNS = ("id", "protocol", "host", "port", "timeout_s", "settings")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of monitor: the value of a server's `protocol`.
+
+    - `settings`: a marshmallow schema of the API fields only this kind uses. Top-level fields are
+      Server columns (HTTP's `path`, `method`...); a kind that needs its own settings declares one
+      nested object named after it (`block`, e.g. `dns`), loaded into `Server.settings[block]`
+      (declare the field with `attribute="settings.<block>"`), so a new kind needs no new column.
+    - `options(row)`: the probe's own settings (a frozen dataclass) from a Server row that holds
+      COMMON_COLUMNS and `columns`.
+    - `probe(target, context)`: one check, returning an Outcome; None for a passive kind whose
+      results arrive by themselves (push). Passive servers are never claimed by the dispatcher.
+    - `describe(target)`: how notifications and logs name what is checked (`tcp://db:5432`).
+    - `check(server)`: rules across fields, on the Server after a create or an edit; returns
+      {field: [messages]} (empty: valid).
+    - `form`: the dashboard template with the kind's own form fields, or None.
+    """
+
+    name: str
+    label: str
+    options: Callable[[Any], Any]
+    describe: Callable[[Target], str]
+    probe: Callable[[Target, Any], Outcome] | None = None
+    settings: type[Schema] | None = None
+    columns: tuple[str, ...] = ()
+    block: str | None = None
+    default_port: int | None = None
+    check: Callable[[Any], Mapping[str, list[str]]] = field(default=lambda server: {})
+    form: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """True when PulseGuard probes it (False: results arrive by themselves)."""
+        return self.probe is not None
+
+    def target(self, row) -> Target:
+        """Build the Target of a Server row (or any object with the same attributes)."""
+        return Target(
+            id=row.id,
+            protocol=self.name,
+            host=row.host,
+            port=row.port,
+            timeout_s=float(row.timeout_s or 10.0),
+            options=self.options(row),
+            probe=self.probe or _passive,
+        )
+
+
+def _passive(target: Target, _context) -> Outcome:
+    raise RuntimeError(f"Server {target.id} is of a passive kind: it is never probed")
