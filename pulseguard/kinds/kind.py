@@ -26,8 +26,8 @@ class Kind:
     - `probe(target, context)`: one check, returning an Outcome; None for a passive kind whose
       results arrive by themselves (push). Passive servers are never claimed by the dispatcher.
     - `describe(target)`: how notifications and logs name what is checked (`tcp://db:5432`).
-    - `check(server)`: rules across fields, on the Server after a create or an edit; returns
-      {field: [messages]} (empty: valid).
+    - `check(server, data)`: rules across fields, on the Server after a create or an edit (data:
+      the validated input, defaults included); returns {field: [messages]} (empty: valid).
     - `form`: the dashboard template with the kind's own form fields, or None.
     """
 
@@ -40,7 +40,7 @@ class Kind:
     columns: tuple[str, ...] = ()
     block: str | None = None
     default_port: int | None = None
-    check: Callable[[Any], Mapping[str, list[str]]] = field(default=lambda server: {})
+    check: Callable[[Any, dict], Mapping[str, list[str]]] = field(default=lambda server, data: {})
     form: str | None = None
 
     @property

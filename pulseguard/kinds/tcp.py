@@ -11,7 +11,7 @@ def describe(target: Target) -> str:
     return f"tcp://{host}:{target.port}"
 
 
-def check(server) -> dict[str, list[str]]:
+def check(server, _data) -> dict[str, list[str]]:
     """A TCP server needs a port: there is no default."""
     return {} if server.port else {"port": ["Required for tcp servers."]}
 

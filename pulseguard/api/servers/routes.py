@@ -45,9 +45,10 @@ def apply(server, data):
     """Set fields from validated data, as the server's kind wants them; reschedule when needed."""
     old_kind = kinds.KINDS.get(server.protocol)
     was_checked = server.monitoring_state is not None and is_checked(server)
-    settings = data.pop("settings", {})
+    settings = data.get("settings") or {}
     for key, value in data.items():
-        setattr(server, key, value)
+        if key != "settings":
+            setattr(server, key, value)
     kind = kinds.get(server.protocol)
     foreign = {block: [f"Not allowed for protocol '{kind.name}'."] for block in settings}
     foreign.pop(kind.block, None)
@@ -59,12 +60,10 @@ def apply(server, data):
         server.port = None
     if server.port is None:
         server.port = kind.default_port
-    errors = kind.check(server)
+    errors = kind.check(server, data)
     if errors:
         abort(422, errors={"json": dict(errors)})
-    edited = (TARGET_FIELDS | set(kind.columns)) & (
-        data.keys() | ({"settings"} if settings else set())
-    )
+    edited = (TARGET_FIELDS | set(kind.columns)) & data.keys()
     if is_checked(server) and (not was_checked or edited):
         server.next_check_at = utcnow()
     if not is_checked(server):
