@@ -22,6 +22,12 @@ class Outcome:
     status_code: int | None
     message: str
     tls_expires_at: datetime | None = None
+    # What only some kinds report: details of the check (a JSON object, per kind: DNS answers,
+    # ping RTTs, a push's exit code...), each assertion's verdict (a list), and for results that
+    # are not probes (push pings, a missed deadline) their kind: start|success|fail|log|missed.
+    details: dict | None = None
+    assertions: list | None = None
+    kind: str | None = None  # None: an active check (the API says "check")
 
     @property
     def ok(self) -> bool:

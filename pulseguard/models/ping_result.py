@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String
+from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pulseguard.extensions import db
@@ -23,3 +23,8 @@ class PingResult(db.Model):
     status_code: Mapped[int | None] = mapped_column(SmallInteger)
     error_message: Mapped[str | None] = mapped_column(String(500))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # NULL for an active check (the API's "check"); a push event: start|success|fail|log|missed.
+    kind: Mapped[str | None] = mapped_column(String(10))
+    in_maintenance: Mapped[bool] = mapped_column(default=False)
+    details: Mapped[dict | None] = mapped_column(JSON)  # per kind; NULL when there are none
+    assertions: Mapped[list | None] = mapped_column(JSON)  # each assertion's verdict, or NULL

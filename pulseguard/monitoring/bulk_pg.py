@@ -4,14 +4,21 @@ A multi-row INSERT ... VALUES of 500 rows makes psycopg parse a 3,000-placeholde
 and executemany sends one UPDATE per row; unnest() of a few arrays costs one short statement.
 """
 
+import json
 from collections.abc import Sequence
 
 INSERT_PINGS = """
 INSERT INTO ping_results
-    (id, server_id, outcome, response_time_ms, status_code, error_message, checked_at)
-SELECT * FROM unnest(
+    (id, server_id, outcome, response_time_ms, status_code, error_message, checked_at,
+     kind, in_maintenance, details, assertions)
+SELECT id, server_id, outcome, response_time_ms, status_code, error_message, checked_at,
+       kind, in_maintenance, details::json, assertions::json
+FROM unnest(
     %(id)s::bigint[], %(server_id)s::int[], %(outcome)s::varchar[], %(response_time_ms)s::float8[],
-    %(status_code)s::smallint[], %(error_message)s::varchar[], %(checked_at)s::timestamptz[])
+    %(status_code)s::smallint[], %(error_message)s::varchar[], %(checked_at)s::timestamptz[],
+    %(kind)s::varchar[], %(in_maintenance)s::bool[], %(details)s::text[], %(assertions)s::text[])
+    AS v(id, server_id, outcome, response_time_ms, status_code, error_message, checked_at,
+         kind, in_maintenance, details, assertions)
 """
 
 NEXT_IDS = """
@@ -55,7 +62,9 @@ def insert_pings(connection, rows: list[dict]) -> list[int]:
     """Insert PingResult rows; return their ids in the rows' order."""
     ids = [r[0] for r in connection.exec_driver_sql(NEXT_IDS, {"n": len(rows)})]
     params = columns(rows, ("server_id", "outcome", "response_time_ms", "status_code"))
-    params |= columns(rows, ("error_message", "checked_at"))
+    params |= columns(rows, ("error_message", "checked_at", "kind", "in_maintenance"))
+    for name in ("details", "assertions"):  # JSON as text, cast by the statement
+        params[name] = [None if r[name] is None else json.dumps(r[name]) for r in rows]
     params["id"] = ids
     connection.exec_driver_sql(INSERT_PINGS, params)
     return ids

@@ -23,6 +23,10 @@ def ping_json(ping: dict) -> dict:
         "status_code": ping["status_code"],
         "error_message": ping["error_message"],
         "check_timestamp": _time(ping["checked_at"]),
+        "kind": ping["kind"] or "check",
+        "in_maintenance": bool(ping["in_maintenance"]),
+        "details": ping["details"],
+        "assertions": ping["assertions"],
     }
 
 

@@ -132,6 +132,10 @@ def _write(results):
                 "status_code": outcome.status_code,
                 "error_message": None if outcome.ok else outcome.message[:500],
                 "checked_at": checked_at,
+                "kind": outcome.kind,
+                "in_maintenance": False,
+                "details": outcome.details,
+                "assertions": outcome.assertions,
             }
         )
         status = {

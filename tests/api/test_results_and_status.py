@@ -46,8 +46,14 @@ def test_results_are_listed_newest_first_with_the_contract_fields(as_alice, make
         "status_code",
         "error_message",
         "check_timestamp",
+        # API-NEXT §0: what push, assertions and maintenance windows record
+        "kind",
+        "in_maintenance",
+        "details",
+        "assertions",
     }
     assert results[0]["server"] == server["id"] and results[0]["status_code"] == 500
+    assert results[0]["kind"] == "check" and results[0]["details"] is None
     assert datetime.fromisoformat(results[0]["check_timestamp"]).tzinfo is not None
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from pulseguard.checks.outcome import Outcome
 from pulseguard.models import PingResult
 from pulseguard.monitoring.record import record_results
 from tests.outcomes import DOWN, OK, REFUSED, result
@@ -35,7 +36,27 @@ def test_a_batch_records_results_status_and_transitions(ctx, make_server, as_ali
     assert published["changes"] == [changes[0]["id"]]
 
 
-@pytest.mark.parametrize("outcomes", [[OK], [REFUSED], [OK, DOWN]], ids=["up", "error", "down"])
+DETAILED = Outcome(
+    "failure", 12.0, 200, "json db.ok == true: got false",
+    details={"rcode": "NOERROR", "answers": ["192.0.2.1"]},
+    assertions=[{"type": "json", "path": "db.ok", "operator": "==", "expected": True,
+                 "actual": False, "passed": False}],
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("outcomes", [[OK], [DETAILED]], ids=["plain", "detailed"])
+def test_results_carry_their_kind_details_and_assertions(ctx, make_server, as_alice, outcomes):
+    server = make_server()
+    record_results([result(server["id"], outcomes[0])])
+    ping = as_alice.get(f"/api/ping-results/?server_id={server['id']}").json[0]
+    assert ping["kind"] == "check" and ping["in_maintenance"] is False
+    assert ping["details"] == outcomes[0].details
+    assert ping["assertions"] == outcomes[0].assertions
+
+
+@pytest.mark.parametrize(
+    "outcomes", [[OK], [REFUSED], [OK, DOWN], [DETAILED]], ids=["up", "error", "down", "detailed"]
+)
 def test_events_pair_each_ping_with_its_status_as_the_api_shows_them(
     ctx, make_server, as_alice, alice, published, outcomes
 ):

@@ -14,6 +14,10 @@ class PingResultSchema(Schema):
     status_code = fields.Int(dump_only=True, allow_none=True)
     error_message = fields.Str(dump_only=True, allow_none=True)
     check_timestamp = Timestamp(attribute="checked_at", dump_only=True)
+    kind = fields.Function(lambda ping: ping.kind or "check", dump_only=True)
+    in_maintenance = fields.Bool(dump_only=True)
+    details = fields.Dict(dump_only=True, allow_none=True)
+    assertions = fields.List(fields.Dict(), dump_only=True, allow_none=True)
 
 
 class PingResultQuerySchema(Schema):
