@@ -44,5 +44,6 @@ def status_json(status: dict) -> dict:
         "consecutive_failures": status["consecutive_failures"],
         "message": status["message"],
         "changed_at": _time(status["changed_at"]),
+        "since": _time(status["changed_at"]),
         "updated_at": _time(status["updated_at"]),
     }

@@ -21,6 +21,7 @@ class ServerStatusSchema(Schema):
     consecutive_failures = fields.Int(dump_only=True)
     message = fields.Str(dump_only=True)
     changed_at = Timestamp(dump_only=True, allow_none=True)
+    since = Timestamp(attribute="changed_at", dump_only=True, allow_none=True)  # API-NEXT §0
     updated_at = Timestamp(dump_only=True)
 
 
