@@ -1,3 +1,4 @@
-"""Jobs: plain functions that take ids, safe to run twice, enqueued after commit."""
+"""Jobs: plain functions that take ids, safe to run twice, enqueued after commit.
 
-CHECKS, NOTIFY, UPKEEP = "checks", "notify", "upkeep"  # the RQ queues
+The queues they go on, and how, are pulseguard.queueing.
+"""

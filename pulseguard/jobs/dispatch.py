@@ -15,10 +15,11 @@ from sqlalchemy import and_, bindparam, case, func, literal_column, or_, select,
 
 from pulseguard import kinds
 from pulseguard.extensions import db
-from pulseguard.jobs.queue import CHECKS, enqueue_many
 from pulseguard.models import Server
 from pulseguard.models.monitored import checked_now
 from pulseguard.models.types import UTCDateTime, utcnow
+from pulseguard.queueing import CHECKS
+from pulseguard.queueing.enqueue import enqueue_many
 
 Claim = tuple[int, datetime]  # (server id, planned time)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # stands for "never scheduled" in comparisons

@@ -22,7 +22,7 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq_scheduler import Scheduler
 
-from pulseguard.jobs import UPKEEP
+from pulseguard.queueing import UPKEEP
 from pulseguard.redis_client import redis_connection
 
 log = logging.getLogger("pulseguard.jobs.scheduler")  # also when run as __main__

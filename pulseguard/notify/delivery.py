@@ -18,7 +18,6 @@ from pulseguard.models import (
 )
 from pulseguard.models.types import utcnow
 from pulseguard.notify.message import Notice, render
-from pulseguard.notify.retry import enqueue_later, retry_delay
 from pulseguard.notify.transport import Message, TransportError
 
 log = logging.getLogger(__name__)
@@ -44,8 +43,35 @@ WANTS = {
 }
 
 
+def retry_delay(attempt: int) -> float | None:
+    """Return how long to wait after a failed attempt before the next, or None to give up."""
+    delays = current_app.config["NOTIFY_RETRY_DELAYS_S"]
+    return float(delays[attempt - 1]) if attempt <= len(delays) else None
+
+
+def notice(
+    server: Server, kind: str, old: str, new: str, detail: str, at, change_id=None
+) -> Notice:
+    """The facts a message about a server is made of."""
+    return Notice(
+        kind=kind,
+        server_id=server.id,
+        server_name=server.name,
+        target=kinds.describe(server),
+        old_status=old,
+        new_status=new,
+        detail=detail,
+        at=at,
+        status_change_id=change_id,
+    )
+
+
 def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1) -> str | None:
-    """Make one delivery attempt of an event to a config; return its outcome (None: skipped)."""
+    """Make one delivery attempt of an event to a config; return its outcome (None: skipped).
+
+    "retrying" means that this attempt failed and another is due after retry_delay(attempt): the
+    caller (notify/runner.py) schedules it.
+    """
     config = db.session.get(NotificationConfig, config_id)
     change = db.session.get(StatusChange, change_id) if change_id else None
     if config is None or not config.enabled or not getattr(config, WANTS[event]):
@@ -54,17 +80,10 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     if change is None or already_attempted(config_id, change_id, event, attempt, since):
         return None
     server = db.session.get(Server, config.server_id)
-    facts = Notice(
-        kind=event,
-        server_id=server.id,
-        server_name=server.name,
-        target=kinds.describe(server),
-        old_status=change.old_status,
-        new_status=change.new_status,
-        detail=change.message,
-        at=change.created_at,
-        status_change_id=change.id,
-    )
+    facts = notice(
+        server, event, change.old_status, change.new_status, change.message, change.created_at,
+        change.id,
+    )  # fmt: skip
     channel, recipient = config.notification_type, config.recipient
     db.session.rollback()  # hold no transaction (nor SQLite lock) while the network is slow
     error = send(channel, recipient, render(facts, current_app.config["PUBLIC_URL"]))
@@ -72,10 +91,6 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     outcome = "sent" if error is None else ("retrying" if delay is not None else "failed")
     if record(channel, config_id, facts, attempt, outcome, error) is None:
         return None
-    if outcome == "retrying":
-        from pulseguard.notify.runner import run_delivery  # the runner imports this module
-
-        enqueue_later(delay, run_delivery, config_id, change_id, event, attempt + 1)
     return outcome
 
 
@@ -83,16 +98,7 @@ def send_test(config: NotificationConfig) -> NotificationDelivery:
     """Send a test message to a config now, once, and return the recorded attempt."""
     server = db.session.get(Server, config.server_id)
     status = server.current_status.health if server.current_status else Health.UNKNOWN
-    facts = Notice(
-        kind="test",
-        server_id=server.id,
-        server_name=server.name,
-        target=kinds.describe(server),
-        old_status=status,
-        new_status=status,
-        detail="Test notification",
-        at=utcnow(),
-    )
+    facts = notice(server, "test", status, status, "Test notification", utcnow())
     config_id, channel, recipient = config.id, config.notification_type, config.recipient
     db.session.rollback()
     error = send(channel, recipient, render(facts, current_app.config["PUBLIC_URL"]))

@@ -5,7 +5,6 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from pulseguard.extensions import db
-from pulseguard.jobs.queue import NOTIFY, enqueue_many
 from pulseguard.models import (
     Health,
     NotificationConfig,
@@ -16,6 +15,8 @@ from pulseguard.models import (
 from pulseguard.models.monitored import alerting_now
 from pulseguard.models.types import utcnow
 from pulseguard.notify.runner import run_delivery
+from pulseguard.queueing import NOTIFY
+from pulseguard.queueing.enqueue import enqueue_many
 
 
 def send_reminders() -> int:

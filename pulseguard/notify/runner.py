@@ -12,8 +12,9 @@ import logging
 from flask import current_app
 from gevent.pool import Pool
 
-from pulseguard.notify.delivery import deliver
-from pulseguard.notify.retry import enqueue_later
+from pulseguard.notify.delivery import deliver, retry_delay
+from pulseguard.queueing import NOTIFY
+from pulseguard.queueing.enqueue import enqueue_later
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +43,23 @@ def run_delivery(config_id: int, change_id: int | None, event: str, attempt: int
         # In the RQ worker, wait only briefly for a slot: the job loop also runs check batches.
         pool.wait_available(timeout=FULL_POOL_WAIT_S)
         if pool.full():
-            enqueue_later(FULL_POOL_DELAY_S, run_delivery, config_id, change_id, event, attempt)
+            enqueue_later(
+                NOTIFY, FULL_POOL_DELAY_S, run_delivery, config_id, change_id, event, attempt
+            )
             return
     _running.add(key)
     pool.spawn(_attempt, app, key)  # embedded: this job's own greenlet waits for a slot
 
 
 def _attempt(app, key):
-    _app_id, *args = key
+    _app_id, config_id, change_id, event, attempt = key
     try:
         with app.app_context():
-            deliver(*args)
+            if deliver(config_id, change_id, event, attempt) == "retrying":
+                delay = retry_delay(attempt)
+                enqueue_later(NOTIFY, delay, run_delivery, config_id, change_id, event, attempt + 1)
     except Exception:  # noqa: BLE001 - logged as RQ would; the next change still notifies
-        log.exception("Delivery %s failed", args)
+        log.exception("Delivery %s failed", key[1:])
     finally:
         _running.discard(key)
 

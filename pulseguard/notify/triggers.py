@@ -6,10 +6,11 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from pulseguard.extensions import db
-from pulseguard.jobs.queue import NOTIFY, enqueue_many
 from pulseguard.models import Health, NotificationConfig, StatusChange
 from pulseguard.notify.delivery import WANTS
 from pulseguard.notify.runner import run_delivery
+from pulseguard.queueing import NOTIFY
+from pulseguard.queueing.enqueue import enqueue_many
 
 log = logging.getLogger(__name__)
 

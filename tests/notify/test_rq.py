@@ -9,10 +9,11 @@ from rq_scheduler import Scheduler
 
 from pulseguard.jobs.checks import run_check_batch
 from pulseguard.jobs.engine import get_engine, stop_engine
-from pulseguard.jobs.queue import CHECKS, enqueue
 from pulseguard.jobs.worker import PulseGuardWorker
 from pulseguard.notify import runner
 from pulseguard.notify.triggers import enqueue_for_changes
+from pulseguard.queueing import CHECKS
+from pulseguard.queueing.enqueue import enqueue
 from tests.notify.peers import HttpPeer, wait_for
 
 

@@ -1,16 +1,15 @@
-"""Where jobs go: RQ queues when REDIS_URL is set, a greenlet in this process otherwise."""
+"""Putting jobs on a queue: RQ when REDIS_URL is set, a greenlet in this process otherwise."""
 
 import logging
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 import gevent
 from flask import current_app
 from rq import Queue
 
-from pulseguard.jobs import CHECKS, NOTIFY, UPKEEP
 from pulseguard.redis_client import redis_connection
 
-__all__ = ["CHECKS", "NOTIFY", "UPKEEP", "enqueue", "enqueue_many"]
 log = logging.getLogger(__name__)
 
 
@@ -19,7 +18,7 @@ def enqueue(queue_name: str, func, *args, **kwargs) -> None:
     if current_app.config.get("REDIS_URL"):
         Queue(queue_name, connection=redis_connection()).enqueue(func, *args, **kwargs)
         return
-    gevent.spawn(_run_embedded, current_app._get_current_object(), func, args, kwargs)
+    gevent.spawn(run_embedded, current_app._get_current_object(), func, args, kwargs)
 
 
 def enqueue_many(queue_name: str, func: Callable, arg_lists: Iterable[tuple], **options) -> None:
@@ -36,10 +35,24 @@ def enqueue_many(queue_name: str, func: Callable, arg_lists: Iterable[tuple], **
         return
     app = current_app._get_current_object()
     for args in arg_lists:
-        gevent.spawn(_run_embedded, app, func, args, {})
+        gevent.spawn(run_embedded, app, func, args, {})
 
 
-def _run_embedded(app, func, args, kwargs):
+def enqueue_later(queue_name: str, delay_s: float, func, *args) -> None:
+    """Run func(*args) on the named queue after delay_s seconds."""
+    if current_app.config.get("REDIS_URL"):
+        # rq-scheduler: the scheduler process (`flask start-scheduler`) moves it to the queue.
+        from rq_scheduler import Scheduler  # here: most worker processes never schedule
+
+        scheduler = Scheduler(queue_name=queue_name, connection=redis_connection())
+        scheduler.enqueue_in(timedelta(seconds=delay_s), func, *args)
+        return
+    app = current_app._get_current_object()
+    gevent.spawn_later(delay_s, run_embedded, app, func, args, {})
+
+
+def run_embedded(app, func, args, kwargs) -> None:
+    """Run one job in an app context, logging (as RQ would) instead of raising its failure."""
     with app.app_context():
         try:
             func(*args, **kwargs)
