@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from pulseguard.extensions import db
+from pulseguard.models.user import UsernameTakenError
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ def handle_integrity_error(error):
     return error_response(409, "Conflict with existing data.")
 
 
+def handle_username_taken(error):
+    return error_response(409, error.message)
+
+
 def handle_unexpected(error):
     db.session.rollback()
     log.exception("Unhandled error")
@@ -53,4 +58,5 @@ def handle_unexpected(error):
 def init_app(app):
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(UsernameTakenError, handle_username_taken)
     app.register_error_handler(Exception, handle_unexpected)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import String
+from sqlalchemy import String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pulseguard.extensions import db
@@ -59,3 +59,29 @@ class User(db.Model):
             password_hasher().verify(dummy_hash(), password)
         except VerifyMismatchError:
             pass
+
+
+class UsernameTakenError(Exception):
+    """Another user already has this username (the API answers 409)."""
+
+    message = "A user with that username already exists."
+
+
+def ensure_username_free(username: str, user: User | None = None) -> None:
+    """Raise UsernameTakenError when someone other than `user` has the username."""
+    taken = db.session.scalar(select(User).filter_by(username=username))
+    if taken is not None and taken is not user:
+        raise UsernameTakenError(username)
+
+
+def create_user(username: str, password: str, email: str | None = None, admin=False) -> User:
+    """Add a new user to the session (not committed); the first user of an install is an admin.
+
+    The one way users are made: `flask create-user`, registration and the admins' users API.
+    """
+    ensure_username_free(username)
+    first = db.session.scalar(select(func.count(User.id))) == 0
+    user = User(username=username, email=email, is_admin=bool(admin or first))
+    user.set_password(password)
+    db.session.add(user)
+    return user

@@ -18,6 +18,7 @@ from pulseguard.api.auth.schemas import (
 from pulseguard.api.users.schemas import UserSchema
 from pulseguard.extensions import db
 from pulseguard.models import User
+from pulseguard.models.user import create_user
 from pulseguard.security import current_user, is_revoked, issue_tokens, revoke
 
 
@@ -102,11 +103,7 @@ def register(data):
     first = db.session.scalar(select(func.count(User.id))) == 0
     if not first and not current_app.config["REGISTRATION_ENABLED"]:
         abort(403, message="Registration is closed. Ask an administrator for an account.")
-    if db.session.scalar(select(User.id).filter_by(username=data["username"])):
-        abort(409, message="A user with that username already exists.")
-    user = User(username=data["username"], email=data.get("email"), is_admin=first)
-    user.set_password(data["password"])
-    db.session.add(user)
+    user = create_user(data["username"], data["password"], data.get("email"))
     db.session.commit()
     return user
 

@@ -10,6 +10,7 @@ from pulseguard.api.users import blp
 from pulseguard.api.users.schemas import AdminUserSchema, UserSchema, UserUpdateSchema
 from pulseguard.extensions import db
 from pulseguard.models import User
+from pulseguard.models.user import create_user, ensure_username_free
 
 ADMIN_ONLY = [admin_required]
 
@@ -19,12 +20,6 @@ def get_user(user_id):
     if user is None:
         abort(404, message=f"User {user_id} not found.")
     return user
-
-
-def ensure_unique_username(username, user=None):
-    taken = db.session.scalar(select(User).filter_by(username=username))
-    if taken is not None and taken is not user:
-        abort(409, message="A user with that username already exists.")
 
 
 def ensure_an_admin_remains(user):
@@ -49,10 +44,7 @@ class Users(MethodView):
     @blp.alt_response(409, description="Username taken")
     def post(self, data):
         """Create a user."""
-        ensure_unique_username(data["username"])
-        user = User(username=data["username"], email=data.get("email"), is_admin=data["is_admin"])
-        user.set_password(data["password"])
-        db.session.add(user)
+        user = create_user(data["username"], data["password"], data.get("email"), data["is_admin"])
         db.session.commit()
         return user
 
@@ -74,7 +66,7 @@ class UserById(MethodView):
         """Change a user's name, email, password or admin flag."""
         user = get_user(user_id)
         if "username" in data:
-            ensure_unique_username(data["username"], user)
+            ensure_username_free(data["username"], user)
             user.username = data["username"]
         if "email" in data:
             user.email = data["email"]
