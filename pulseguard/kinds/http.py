@@ -39,7 +39,7 @@ def validate_headers(headers):
 
 
 class HttpSettings(Schema):
-    """The fields of API.md that only http and https servers use."""
+    """The fields that only http and https servers use (path, method, expected status...)."""
 
     path = fields.Str(load_default="/", validate=[validate.Length(max=2000), validate_path])
     method = fields.Str(load_default="GET", validate=validate.OneOf(METHODS))

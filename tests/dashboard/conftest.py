@@ -87,10 +87,6 @@ class LiveApp:
         except requests.RequestException:
             return False
 
-    def has_route(self, path):
-        """Tell whether this build serves the given API path (features land separately)."""
-        return path in requests.get(f"{self.url}/api/openapi.json", timeout=5).json()["paths"]
-
     def wipe(self):
         """Delete every row (users included), as on a fresh install, without a restart."""
         from pulseguard.extensions import db
@@ -98,14 +94,6 @@ class LiveApp:
         with sqlite3.connect(self.db_path, timeout=10) as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(f"DELETE FROM {table.name}")
-
-    def missing_features(self):
-        """The "404 /path" failures to expect from routes that other parts add later."""
-        return [
-            f"404 {path}"
-            for path in ("/api/events/status/", "/api/status-changes/")
-            if not self.has_route(path)
-        ]
 
     def stop(self):
         self.process.terminate()

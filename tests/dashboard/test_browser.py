@@ -58,7 +58,7 @@ def test_the_first_visit_creates_the_admin_then_login_and_logout_work(live_app, 
     sign_in(page, live_app)
     assert page.inner_text("#whoami") == "admin (admin)"
     # The 401 of the wrong password is the only failed request.
-    page.console.assert_clean(["401 /api/auth/token/", *live_app.missing_features()])
+    page.console.assert_clean(["401 /api/auth/token/"])
 
 
 def test_the_logout_revokes_the_tokens(live_app, page):
@@ -71,7 +71,7 @@ def test_the_logout_revokes_the_tokens(live_app, page):
         f"{live_app.url}/api/auth/token/refresh/", json={"refresh": tokens["refresh"]}, timeout=5
     )
     assert response.status_code == 401
-    page.console.assert_clean(live_app.missing_features())
+    page.console.assert_clean()
 
 
 def test_an_expired_access_token_is_refreshed(live_app, page):
@@ -83,7 +83,7 @@ def test_an_expired_access_token_is_refreshed(live_app, page):
     page.wait_for_selector("body[data-ready=true]")
     fresh = page.evaluate("JSON.parse(localStorage.getItem('pulseguard.tokens'))")
     assert fresh["access"] != stale["access"] and fresh["refresh"] == tokens["refresh"]
-    page.console.assert_clean(live_app.missing_features())
+    page.console.assert_clean()
 
 
 def test_the_overview_filters_counts_and_paginates_on_the_server(live_app, page):
@@ -114,7 +114,7 @@ def test_the_overview_filters_counts_and_paginates_on_the_server(live_app, page)
     page.reload()
     page.wait_for_selector("#page-info:text('1–11 of 11')")
     assert page.input_value("#f-status") == "paused" and page.input_value("#f-tag") == "prod"
-    page.console.assert_clean(live_app.missing_features())
+    page.console.assert_clean()
 
 
 def test_forms_show_the_apis_errors_then_edit_pause_and_delete(live_app, page, target):
@@ -173,9 +173,7 @@ def test_forms_show_the_apis_errors_then_edit_pause_and_delete(live_app, page, t
     page.wait_for_selector("body[data-ready=true]")
     assert row(page, "renamed target").count() == 0
     assert page.inner_text("[data-count=total]") == "0"
-    page.console.assert_clean(
-        ["422 /api/servers/", "422 /api/notification-configs/", *live_app.missing_features()]
-    )
+    page.console.assert_clean(["422 /api/servers/", "422 /api/notification-configs/"])
 
 
 def test_the_overview_is_usable_on_a_phone(live_app, browser):
@@ -196,8 +194,6 @@ def test_the_overview_is_usable_on_a_phone(live_app, browser):
 
 
 def test_a_server_turns_up_then_down_live_without_reloading(live_app, page, target):
-    if not live_app.has_route("/api/events/status/"):
-        pytest.skip("SKIPPED: the SSE stream (/api/events/status/) has not landed on this branch")
     tokens = create_admin(live_app)
     sign_in(page, live_app)
     page.wait_for_selector("#live-state[data-state=live]")
@@ -227,8 +223,6 @@ def test_a_server_turns_up_then_down_live_without_reloading(live_app, page, targ
 
 
 def test_the_server_page_follows_checks_live(live_app, page, target):
-    if not live_app.has_route("/api/events/status/"):
-        pytest.skip("SKIPPED: the SSE stream (/api/events/status/) has not landed on this branch")
     tokens = create_admin(live_app)
     server = add_server_via_api(live_app, tokens, name="watched", port=target.port, timeout=2)
     sign_in(page, live_app)
@@ -246,8 +240,6 @@ def test_the_server_page_follows_checks_live(live_app, page, target):
 def test_the_overview_says_when_the_stream_is_reconnecting(tmp_path, page):
     app = LiveApp(tmp_path)
     try:
-        if not app.has_route("/api/events/status/"):
-            pytest.skip("SKIPPED: the SSE stream (/api/events/status/) has not landed yet")
         create_admin(app)
         sign_in(page, app)
         page.wait_for_selector("#live-state[data-state=live]:text-is('Live')")
