@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from pulseguard.extensions import db
 from pulseguard.metrics import families, store
-from pulseguard.models import Server, ServerStatus
+from pulseguard.models import Health, MonitoringState, Server, ServerStatus
 from pulseguard.models.monitored import checked_now
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def servers():
     counts = dict(db.session.execute(health.group_by(ServerStatus.health)).all())
     states = select(state, func.count()).where(~checked_now())
     counts |= dict(db.session.execute(states.group_by(state)).all())
-    for status in ("up", "down", "degraded", "unknown", "paused", "maintenance"):
+    for status in (*Health, MonitoringState.PAUSED, MonitoringState.MAINTENANCE):
         counts.setdefault(status, 0)
     for status, count in sorted(counts.items()):
         family.add_metric([str(status)], count)

@@ -5,6 +5,8 @@ import json
 from sqlalchemy import String, case, cast, func, select, true
 
 from pulseguard.api.access import visible
+from pulseguard.api.history.schemas import DISPLAY_STATUSES, PAUSED
+from pulseguard.api.pagination import paginate
 from pulseguard.api.servers.routes import like_escape
 from pulseguard.extensions import db
 from pulseguard.models import Health, Server, ServerStatus
@@ -14,7 +16,7 @@ from pulseguard.monitoring.uptime import uptime_by_server
 
 def display_status():
     """What the dashboard shows: the health of checked servers, "paused" for the others."""
-    return case((checked_now(), ServerStatus.health), else_="paused")
+    return case((checked_now(), ServerStatus.health), else_=PAUSED)
 
 
 def sorts(name):
@@ -56,7 +58,7 @@ def overview_select(args):
     """Return a select of (Server, ServerStatus) rows matching the overview's filters."""
     stmt = select(Server, ServerStatus).join(ServerStatus, ServerStatus.server_id == Server.id)
     stmt = with_filters(visible(stmt), args)
-    if args.get("status") == "paused":
+    if args.get("status") == PAUSED:
         stmt = stmt.where(~checked_now())
     elif "status" in args:
         stmt = stmt.where(checked_now(), ServerStatus.health == args["status"])
@@ -79,7 +81,7 @@ def overview_rows(pairs):
                 "path": server.path,
                 "tags": server.tags or [],
                 "monitoring": server.monitoring_state,
-                "status": status.health if active else "paused",
+                "status": status.health if active else PAUSED,
                 "health": status.health,
                 "message": status.message,
                 "last_check": status.last_check_at,
@@ -92,11 +94,11 @@ def overview_rows(pairs):
 
 
 def overview_page(stmt, pagination_parameters):
-    """Return one page of overview rows and tell flask-smorest how many there are."""
-    count = select(func.count()).select_from(stmt.order_by(None).subquery())
-    pagination_parameters.item_count = db.session.scalar(count)
-    page = stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
-    return overview_rows(db.session.execute(page).tuples().all())
+    """Return one page of overview rows (and tell flask-smorest how many there are)."""
+    pairs = paginate(
+        stmt, pagination_parameters, lambda page: db.session.execute(page).tuples().all()
+    )
+    return overview_rows(pairs)
 
 
 def summary(args):
@@ -105,7 +107,7 @@ def summary(args):
     stmt = select(shown, func.count()).select_from(Server)
     stmt = stmt.join(ServerStatus, ServerStatus.server_id == Server.id)
     stmt = with_filters(visible(stmt), args).group_by(shown)
-    counts = dict.fromkeys([*Health, "paused"], 0)
+    counts = dict.fromkeys(DISPLAY_STATUSES, 0)
     for status, count in db.session.execute(stmt):
         counts[status] = counts.get(status, 0) + count
     return {"total": sum(counts.values()), "counts": counts, "tags": tags_in_use()}

@@ -3,8 +3,10 @@
 from marshmallow import Schema, fields, validate
 
 from pulseguard.api.fields import Choice, Timestamp
+from pulseguard.models import Health, MonitoringState
 
-DISPLAY_STATUSES = ("up", "down", "degraded", "unknown", "paused")
+PAUSED = MonitoringState.PAUSED.value  # what the overview shows for servers not checked now
+DISPLAY_STATUSES = (*Health, PAUSED)
 SORTS = ("status", "name", "-name", "response_time", "-response_time", "last_check", "-last_check")
 
 
