@@ -1,1 +1,1 @@
-FLASK_APP=wsgi:app
+FLASK_APP=manage:app

@@ -7,8 +7,6 @@ package itself loads nothing heavy: the scheduler process (pulseguard.jobs.sched
 redis and rq-scheduler.
 """
 
-import os
-
 from config import config_for
 
 
@@ -34,26 +32,23 @@ def create_worker_app(config=None):
     return app
 
 
-def create_app(config=None, migrations=None):
+def create_app(config=None, migrations=False):
     """Create a PulseGuard application: the worker's part, then the API, streams and pages.
 
-    migrations: register Flask-Migrate (the `flask db` commands). By default only when the `flask`
-    command runs, so that web processes never load alembic.
+    migrations: register Flask-Migrate (the `flask db` commands); manage.py, the `flask`
+    command's app, does. Web processes do not, so they never load alembic.
     """
-    from pulseguard import api, cli, errors, headers, health, live, metrics, ratelimit
+    from pulseguard import api, cli, errors, headers, health, live, metrics, ratelimit, security
     from pulseguard.dashboard import bp as dashboard_bp
-    from pulseguard.extensions import db, jwt, sock
+    from pulseguard.extensions import db
+    from pulseguard.web_extensions import sock
 
     app = create_worker_app(config)
-    import pulseguard.security  # noqa: F401 - register the JWT callbacks
-
-    if migrations is None:
-        migrations = os.environ.get("FLASK_RUN_FROM_CLI") == "true"  # set by the flask command
     if migrations:
-        from pulseguard.extensions import migrate
+        from flask_migrate import Migrate
 
-        migrate.init_app(app, db, render_as_batch=True)
-    jwt.init_app(app)
+        Migrate(app, db, render_as_batch=True)
+    security.init_app(app)
     sock.init_app(app)
     api.init_app(app)
     live.init_app(app)

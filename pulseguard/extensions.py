@@ -1,10 +1,9 @@
-"""Extension singletons, bound to the app in create_app().
+"""The database extension: the one every process needs (web, RQ worker, `flask` command).
 
-`db` is what every process needs. The web-only ones (`jwt`, `migrate`, `sock`) are created on first
-use, so that an RQ worker never imports flask-jwt-extended, alembic or flask-sock (~25 MiB).
+Extensions that only web processes use are in pulseguard/web_extensions.py, so that an RQ worker
+never imports flask-jwt-extended or flask-sock; Flask-Migrate is created by create_app() only for
+the `flask` command (manage.py), so that no long-running process loads alembic.
 """
-
-from importlib import import_module
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
@@ -15,18 +14,3 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-
-_WEB_ONLY = {
-    "jwt": ("flask_jwt_extended", "JWTManager"),
-    "migrate": ("flask_migrate", "Migrate"),
-    "sock": ("flask_sock", "Sock"),
-}
-
-
-def __getattr__(name):
-    """Create a web-only singleton on first import (`from pulseguard.extensions import jwt`)."""
-    if name not in _WEB_ONLY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, cls = _WEB_ONLY[name]
-    value = globals()[name] = getattr(import_module(module), cls)()
-    return value

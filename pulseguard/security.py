@@ -11,8 +11,14 @@ from flask_jwt_extended import (
 from sqlalchemy import select
 
 from pulseguard.errors import error_response
-from pulseguard.extensions import db, jwt
+from pulseguard.extensions import db
 from pulseguard.models import RevokedToken, User
+from pulseguard.web_extensions import jwt
+
+
+def init_app(app) -> None:
+    """Bind JWT handling (the loaders below) to the app."""
+    jwt.init_app(app)
 
 
 def current_user() -> User:

@@ -127,7 +127,7 @@ def main():
     db_path = workdir / "pulseguard.db"
     good, good_port = start_target(workdir, "good", 200, 0.04)
     bad, bad_port = start_target(workdir, "bad", 503, 0)
-    env = {"DATABASE_URL": f"sqlite:///{db_path}", "FLASK_APP": "wsgi:app"}
+    env = {"DATABASE_URL": f"sqlite:///{db_path}", "FLASK_APP": "manage:app"}
     subprocess.run(
         [str(Path(sys.executable).parent / "flask"), "db", "upgrade"],
         cwd=ROOT,

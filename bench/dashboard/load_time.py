@@ -260,7 +260,7 @@ def main():
         text=True,
     )
     target_port = int(target.stdout.readline())
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db_path}", FLASK_APP="wsgi:app")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db_path}", FLASK_APP="manage:app")
     subprocess.run(
         [str(Path(sys.executable).parent / "flask"), "db", "upgrade"],
         cwd=ROOT,

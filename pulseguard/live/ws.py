@@ -9,7 +9,7 @@ from gevent.lock import Semaphore
 from marshmallow import ValidationError
 from simple_websocket import ConnectionClosed
 
-from pulseguard.extensions import db, sock
+from pulseguard.extensions import db
 from pulseguard.live import queries
 from pulseguard.live.events import Part, dumps, ws_text_frame
 from pulseguard.live.hub import hub_for
@@ -23,6 +23,7 @@ from pulseguard.live.stream import (
     direct_socket,
 )
 from pulseguard.security import authenticate_request
+from pulseguard.web_extensions import sock
 
 log = logging.getLogger(__name__)
 bp = Blueprint("live_ws", __name__)

@@ -56,7 +56,7 @@ class LiveApp:
             LOG_DIR=str(tmp_path),
             HOST="127.0.0.1",
             PORT=str(self.port),
-            FLASK_APP="wsgi:app",
+            FLASK_APP="manage:app",
             WEB_CONCURRENCY="1",
             SSE_HEARTBEAT_S="2",
             RATE_LIMIT_ENABLED="false",  # the tests sign in more often than people do

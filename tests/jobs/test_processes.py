@@ -88,7 +88,7 @@ def test_scheduler_process_enqueues_dispatch_and_stops_cleanly(rq_app, redis_url
 
     from pulseguard.jobs.scheduler import LEADER_KEY
 
-    env = process_env(rq_app, tmp_path, REDIS_URL=redis_url, FLASK_APP="wsgi:app")
+    env = process_env(rq_app, tmp_path, REDIS_URL=redis_url, FLASK_APP="manage:app")
     flask = Path(sys.executable).with_name("flask")
     proc = subprocess.Popen([str(flask), "start-scheduler", "--interval", "1"], cwd=ROOT, env=env)
     conn = Redis.from_url(redis_url)

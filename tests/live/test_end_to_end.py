@@ -51,7 +51,7 @@ def test_a_check_run_by_another_process_reaches_streams_through_redis(
         "TEST_DATABASE_URL": database_url,
         "TEST_REDIS_URL": REDIS_URL,
         "EVENTS_CHANNEL": publisher.config["EVENTS_CHANNEL"],
-        "FLASK_APP": "wsgi:app",
+        "FLASK_APP": "manage:app",
     }
     flask = Path(sys.executable).with_name("flask")
     try:
