@@ -62,7 +62,7 @@ class HttpProber:
     """Runs HTTP(S) checks; one instance per process shares its pools and TLS contexts."""
 
     def __init__(self, cafile: str | None = None, pool_size: int = 100, num_pools: int = 1000):
-        common = {"num_pools": num_pools, "maxsize": pool_size, "retries": False}
+        common: dict = {"num_pools": num_pools, "maxsize": pool_size, "retries": False}
         self.verified = urllib3.PoolManager(ssl_context=verifying_context(cafile), **common)
         self.insecure = urllib3.PoolManager(
             ssl_context=insecure_context(), cert_reqs="CERT_NONE", assert_hostname=False, **common

@@ -3,10 +3,10 @@
 import time
 
 import gevent
-from flask import current_app
 from sqlalchemy import select
 
 from pulseguard import kinds
+from pulseguard.appctx import real_app
 from pulseguard.checks.target import Target
 from pulseguard.extensions import db
 from pulseguard.jobs.engine import get_engine
@@ -32,7 +32,7 @@ def run_check_batch(items: list[list]) -> int:
     engine already has CHECK_MAX_PENDING probes waiting, the job waits, leaving later jobs to other
     workers.
     """
-    app = current_app._get_current_object()
+    app = real_app()
     engine = get_engine(app)
     while engine.runner.pending >= engine.max_pending:
         gevent.sleep(0.05)

@@ -51,7 +51,7 @@ def draft_target(protocol: str, **values) -> Target:
     """Build a Target from Server attribute values; the others take the API's defaults."""
     kind = KINDS[protocol]
     defaults = kind.settings().load({}) if kind.settings else {}
-    common = {"id": 0, "port": kind.default_port, "timeout_s": 10.0, "settings": {}}
+    common: dict = {"id": 0, "port": kind.default_port, "timeout_s": 10.0, "settings": {}}
     return kind.target(SimpleNamespace(**(common | defaults | values | {"protocol": protocol})))
 
 

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from pulseguard.checks.expected import parse_expected
 from pulseguard.checks.http import HttpOptions, url_of
+from pulseguard.checks.outcome import Outcome
 from pulseguard.checks.target import Target
 from pulseguard.kinds.kind import Kind
 
@@ -70,7 +71,7 @@ def options(row) -> HttpOptions:
     )
 
 
-def probe(target: Target, context) -> object:
+def probe(target: Target, context) -> Outcome:
     """Check with the process's shared HTTP prober."""
     return context.http.probe(target)
 

@@ -165,12 +165,12 @@ def _write(results):
     else:
         table = PingResult.__table__
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ping_ids = connection.execute(stmt, pings).scalars().all()
-    change_ids = []
+        ping_ids = list(connection.execute(stmt, pings).scalars())
+    change_ids: list[int] = []
     if changes:
         table = StatusChange.__table__
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        change_ids = connection.execute(stmt, changes).scalars().all()
+        change_ids = list(connection.execute(stmt, changes).scalars())
     ordered = sorted(statuses.values(), key=lambda s: s["id"])
     if postgres:
         bulk_pg.update_statuses(connection, ordered)

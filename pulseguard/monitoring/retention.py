@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from pulseguard.extensions import db
 from pulseguard.models import PingResult, UptimeRollup
 from pulseguard.models.types import utcnow
+from pulseguard.sql import rowcount
 
 
 def count_older(model, column, cutoff: datetime) -> int:
@@ -24,10 +25,12 @@ def delete_in_batches(model, column, cutoff: datetime, batch_size: int) -> int:
     total = 0
     while True:
         ids = select(model.id).where(column < cutoff).order_by(column).limit(batch_size)
-        deleted = db.session.execute(delete(model).where(model.id.in_(ids.scalar_subquery())))
+        count = rowcount(
+            db.session.execute(delete(model).where(model.id.in_(ids.scalar_subquery())))
+        )
         db.session.commit()
-        total += deleted.rowcount or 0
-        if (deleted.rowcount or 0) < batch_size:
+        total += count
+        if count < batch_size:
             return total
         gevent.sleep(0)  # let checks and requests run between batches
 
@@ -51,5 +54,5 @@ def prune(
         delete(UptimeRollup).where(UptimeRollup.hour_start < rollup_cutoff)
     )
     db.session.commit()
-    report["rollups"] = deleted.rowcount or 0
+    report["rollups"] = rowcount(deleted)
     return report

@@ -12,7 +12,8 @@ class RollupCounter:
     """Sums checks per (server, hour) in memory, then adds them to the table in one statement."""
 
     def __init__(self):
-        self.buckets = defaultdict(lambda: [0, 0, 0.0, 0])
+        # (server id, hour) -> [checks, successes, response time sum (ms), responses]
+        self.buckets: defaultdict[tuple, list] = defaultdict(lambda: [0, 0, 0.0, 0])
 
     def add(self, server_id: int, checked_at, ok: bool, response_time_ms: float | None) -> None:
         """Count one check."""

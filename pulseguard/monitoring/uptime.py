@@ -23,7 +23,7 @@ def uptime_by_server(server_ids, now=None) -> dict[int, dict]:
     now = now or utcnow()
     # A window of 24 h counts the current, partial hour and the 24 whole hours before it.
     starts = {name: hour_floor(now - span) for name, span in WINDOWS.items()}
-    columns = [UptimeRollup.server_id]
+    columns: list = [UptimeRollup.server_id]
     for name, start in starts.items():
         recent = UptimeRollup.hour_start >= start
         columns.append(func.sum(case((recent, UptimeRollup.total), else_=0)).label(f"t{name}"))
@@ -36,7 +36,7 @@ def uptime_by_server(server_ids, now=None) -> dict[int, dict]:
         .where(UptimeRollup.server_id.in_(server_ids), UptimeRollup.hour_start >= starts["30d"])
         .group_by(UptimeRollup.server_id)
     )
-    result = {
+    result: dict[int, dict] = {
         sid: {"uptime": dict.fromkeys(WINDOWS), "avg_response_time": None} for sid in server_ids
     }
     for row in db.session.execute(stmt).mappings():

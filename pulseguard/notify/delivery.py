@@ -77,9 +77,11 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     if config is None or not config.enabled or not getattr(config, WANTS[event]):
         return None
     since = config.reminded_at if event == "reminder" else None  # one reminder round
-    if change is None or already_attempted(config_id, change_id, event, attempt, since):
+    if change is None or already_attempted(config_id, change.id, event, attempt, since):
         return None
     server = db.session.get(Server, config.server_id)
+    if server is None:
+        return None
     facts = notice(
         server, event, change.old_status, change.new_status, change.message, change.created_at,
         change.id,
@@ -94,9 +96,11 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     return outcome
 
 
-def send_test(config: NotificationConfig) -> NotificationDelivery:
-    """Send a test message to a config now, once, and return the recorded attempt."""
+def send_test(config: NotificationConfig) -> NotificationDelivery | None:
+    """Send a test message to a config now, once; return the recorded attempt (None: deleted)."""
     server = db.session.get(Server, config.server_id)
+    if server is None:
+        return None
     status = server.current_status.health if server.current_status else Health.UNKNOWN
     facts = notice(server, "test", status, status, "Test notification", utcnow())
     config_id, channel, recipient = config.id, config.notification_type, config.recipient

@@ -1,6 +1,6 @@
 """Reminders: the failure message again every `reminder_minutes` while a server stays down."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
@@ -17,6 +17,7 @@ from pulseguard.models.types import utcnow
 from pulseguard.notify.runner import run_delivery
 from pulseguard.queueing import NOTIFY
 from pulseguard.queueing.enqueue import enqueue_many
+from pulseguard.sql import rowcount
 
 
 def send_reminders() -> int:
@@ -30,7 +31,7 @@ def send_reminders() -> int:
         if outage is None:
             continue
         change_id, down_since = outage
-        last = max(down_since, row.reminded_at or down_since)
+        last: datetime = max(down_since, row.reminded_at or down_since)
         if now - last >= timedelta(minutes=row.reminder_minutes) and _claim(row, now):
             claimed.append((row.id, change_id, "reminder"))
     db.session.commit()
@@ -60,7 +61,7 @@ def _candidates():
     return db.session.execute(stmt).all()
 
 
-def _latest_outages(server_ids) -> dict[int, tuple[int, object]]:
+def _latest_outages(server_ids) -> dict[int, tuple[int, datetime]]:
     """Return {server_id: (id, time) of its latest change to down}."""
     if not server_ids:
         return {}
@@ -87,4 +88,4 @@ def _claim(row, now) -> bool:
         .values(reminded_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1

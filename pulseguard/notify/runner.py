@@ -9,9 +9,9 @@ holding up the worker; an embedded job (its own greenlet already) just waits for
 
 import logging
 
-from flask import current_app
 from gevent.pool import Pool
 
+from pulseguard.appctx import real_app
 from pulseguard.notify.delivery import deliver, retry_delay
 from pulseguard.queueing import NOTIFY
 from pulseguard.queueing.enqueue import enqueue_later
@@ -34,7 +34,7 @@ def pool_for(app) -> Pool:
 
 def run_delivery(config_id: int, change_id: int | None, event: str, attempt: int = 1) -> None:
     """Start one delivery attempt on this process's pool and return (the notify job)."""
-    app = current_app._get_current_object()
+    app = real_app()
     key = (id(app), config_id, change_id, event, attempt)
     if key in _running:
         return  # the same job, delivered twice by the queue, is running already
@@ -55,8 +55,8 @@ def _attempt(app, key):
     _app_id, config_id, change_id, event, attempt = key
     try:
         with app.app_context():
-            if deliver(config_id, change_id, event, attempt) == "retrying":
-                delay = retry_delay(attempt)
+            delay = retry_delay(attempt)
+            if deliver(config_id, change_id, event, attempt) == "retrying" and delay is not None:
                 enqueue_later(NOTIFY, delay, run_delivery, config_id, change_id, event, attempt + 1)
     except Exception:  # noqa: BLE001 - logged as RQ would; the next change still notifies
         log.exception("Delivery %s failed", key[1:])

@@ -38,8 +38,11 @@ def enqueue_for_changes(change_ids: list[int]) -> None:
             StatusChange.new_status,
         ).where(StatusChange.id.in_(change_ids))
     ).all()
-    events = {row.id: (row.server_id, event_for(row.old_status, row.new_status)) for row in rows}
-    events = {cid: pair for cid, pair in events.items() if pair[1]}
+    events: dict[int, tuple[int, str]] = {}
+    for row in rows:
+        event = event_for(row.old_status, row.new_status)
+        if event:
+            events[row.id] = (row.server_id, event)
     if not events:
         return
     wanted = db.session.execute(

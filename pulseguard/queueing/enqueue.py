@@ -8,6 +8,7 @@ import gevent
 from flask import current_app
 from rq import Queue
 
+from pulseguard.appctx import real_app
 from pulseguard.redis_client import redis_connection
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ def enqueue(queue_name: str, func, *args, **kwargs) -> None:
     if current_app.config.get("REDIS_URL"):
         Queue(queue_name, connection=redis_connection()).enqueue(func, *args, **kwargs)
         return
-    gevent.spawn(run_embedded, current_app._get_current_object(), func, args, kwargs)
+    gevent.spawn(run_embedded, real_app(), func, args, kwargs)
 
 
 def enqueue_many(queue_name: str, func: Callable, arg_lists: Iterable[tuple], **options) -> None:
@@ -33,7 +34,7 @@ def enqueue_many(queue_name: str, func: Callable, arg_lists: Iterable[tuple], **
         queue = Queue(queue_name, connection=redis_connection())
         queue.enqueue_many([Queue.prepare_data(func, args=args, **options) for args in arg_lists])
         return
-    app = current_app._get_current_object()
+    app = real_app()
     for args in arg_lists:
         gevent.spawn(run_embedded, app, func, args, {})
 
@@ -47,7 +48,7 @@ def enqueue_later(queue_name: str, delay_s: float, func, *args) -> None:
         scheduler = Scheduler(queue_name=queue_name, connection=redis_connection())
         scheduler.enqueue_in(timedelta(seconds=delay_s), func, *args)
         return
-    app = current_app._get_current_object()
+    app = real_app()
     gevent.spawn_later(delay_s, run_embedded, app, func, args, {})
 
 
