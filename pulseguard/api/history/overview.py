@@ -1,16 +1,14 @@
 """The overview: servers joined with their status, filtered and sorted in SQL, and counts."""
 
-import json
-
-from sqlalchemy import String, case, cast, func, select, true
+from sqlalchemy import case, func, select, true
 
 from pulseguard.api.access import visible
 from pulseguard.api.history.schemas import DISPLAY_STATUSES, PAUSED
 from pulseguard.api.pagination import paginate
-from pulseguard.api.servers.routes import like_escape
 from pulseguard.extensions import db
 from pulseguard.models import Health, Server, ServerStatus
 from pulseguard.models.monitored import checked_now, is_checked
+from pulseguard.models.search import matching
 from pulseguard.monitoring.uptime import uptime_by_server
 
 
@@ -43,21 +41,10 @@ SORTS = {
 }
 
 
-def with_filters(stmt, args):
-    """Apply the tag and name filters of the overview (status is applied separately)."""
-    if "q" in args:
-        stmt = stmt.where(Server.name.ilike(f"%{like_escape(args['q'])}%", escape="\\"))
-    if "tag" in args:
-        # Tags are a JSON list; its text holds each tag JSON-quoted, on every database.
-        pattern = f"%{like_escape(json.dumps(args['tag']))}%"
-        stmt = stmt.where(cast(Server.tags, String).like(pattern, escape="\\"))
-    return stmt
-
-
 def overview_select(args):
     """Return a select of (Server, ServerStatus) rows matching the overview's filters."""
     stmt = select(Server, ServerStatus).join(ServerStatus, ServerStatus.server_id == Server.id)
-    stmt = with_filters(visible(stmt), args)
+    stmt = matching(visible(stmt), args)
     if args.get("status") == PAUSED:
         stmt = stmt.where(~checked_now())
     elif "status" in args:
@@ -106,7 +93,7 @@ def summary(args):
     shown = display_status()
     stmt = select(shown, func.count()).select_from(Server)
     stmt = stmt.join(ServerStatus, ServerStatus.server_id == Server.id)
-    stmt = with_filters(visible(stmt), args).group_by(shown)
+    stmt = matching(visible(stmt), args).group_by(shown)
     counts = dict.fromkeys(DISPLAY_STATUSES, 0)
     for status, count in db.session.execute(stmt):
         counts[status] = counts.get(status, 0) + count

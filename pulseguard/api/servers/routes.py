@@ -1,10 +1,7 @@
 """Routes of /api/servers/."""
 
-import json
-
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import String, cast
 from sqlalchemy.orm import selectinload
 
 from pulseguard import kinds
@@ -15,15 +12,12 @@ from pulseguard.api.servers.schemas import ServerQuerySchema, ServerSchema
 from pulseguard.extensions import db
 from pulseguard.models import Server, ServerStatus
 from pulseguard.models.monitored import is_checked
+from pulseguard.models.search import matching
 from pulseguard.models.types import utcnow
 from pulseguard.security import current_user
 
 # Editing any of these (or the kind's own settings) changes what is checked: checked again at once.
 TARGET_FIELDS = {"protocol", "host", "port", "settings"}
-
-
-def like_escape(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def filtered(args):
@@ -32,13 +26,7 @@ def filtered(args):
         stmt = stmt.where(Server.monitoring_state == args["status"])
     if "protocol" in args:
         stmt = stmt.where(Server.protocol == args["protocol"])
-    if "q" in args:
-        stmt = stmt.where(Server.name.ilike(f"%{like_escape(args['q'])}%", escape="\\"))
-    if "tag" in args:
-        # Tags are a JSON list; its text holds each tag JSON-quoted, on every database.
-        pattern = f"%{like_escape(json.dumps(args['tag']))}%"
-        stmt = stmt.where(cast(Server.tags, String).like(pattern, escape="\\"))
-    return stmt.order_by(Server.id)
+    return matching(stmt, args).order_by(Server.id)
 
 
 def apply(server, data):
