@@ -1,5 +1,10 @@
-"""The event bus: Redis pub/sub when REDIS_URL is set, in-process otherwise."""
+"""The event bus: Redis pub/sub when REDIS_URL is set, in-process otherwise.
 
+It sits below every layer: recording publishes to it (worker processes load nothing of the live
+streams), and the hub of each web process (`live/hub.py`) subscribes to it.
+"""
+
+import json
 import logging
 from collections import defaultdict
 
@@ -9,13 +14,17 @@ from redis import Redis, RedisError
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from pulseguard.live.events import dumps
 from pulseguard.redis_client import redis_connection
 
 log = logging.getLogger(__name__)
 
 # In-process subscribers per channel (embedded mode: one process runs checks and streams).
 _local: dict[str, set[Queue]] = defaultdict(set)
+
+
+def dumps(value) -> str:
+    """Return compact JSON (dates and other odd values as strings)."""
+    return json.dumps(value, separators=(",", ":"), default=str)
 
 
 def publish(events: list[dict]) -> None:

@@ -104,8 +104,8 @@ def main():
         RATE_LIMIT_ENABLED="false",
     )
     from pulseguard import create_app
+    from pulseguard.bus import publish
     from pulseguard.extensions import db
-    from pulseguard.live.bus import publish
     from pulseguard.models import Server, ServerStatus, User
     from pulseguard.security import issue_tokens
 

@@ -1,7 +1,7 @@
-"""Live updates: the event bus, the per-process hub, and the SSE and WebSocket streams.
+"""Live updates: the per-process hub and the SSE and WebSocket streams.
 
-The streams are imported by init_app only: a worker publishes through `live.bus` without loading
-the web libraries they need.
+They read the event bus (`pulseguard/bus.py`), which workers publish to without loading any of
+this package or the web libraries it needs.
 """
 
 

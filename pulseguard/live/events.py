@@ -1,40 +1,15 @@
 """One published batch, decoded once per process and encoded once per stream format."""
 
 import json
-import struct
 
-
-def dumps(value) -> str:
-    """Return compact JSON (dates and other odd values as strings)."""
-    return json.dumps(value, separators=(",", ":"), default=str)
+from pulseguard.bus import dumps
+from pulseguard.live.wire import http_chunk, ws_text_frame
 
 
 def sse_message(event: str, data, event_id=None) -> str:
     """Return one Server-Sent Events message (the data is JSON on one line)."""
     head = f"id: {event_id}\n" if event_id is not None else ""
     return f"{head}event: {event}\ndata: {dumps(data)}\n\n"
-
-
-def http_chunk(data: bytes) -> bytes:
-    """Return data as one chunk of a chunked HTTP/1.1 body, framed exactly as gunicorn does."""
-    return b"%X\r\n%s\r\n" % (len(data), data)
-
-
-def ws_text_frame(text: str) -> bytes:
-    """Return one unmasked, unfragmented WebSocket text frame (RFC 6455 5.2) as a server sends it.
-
-    No extension bits: a client that negotiated permessage-deflate still reads it, since
-    RFC 7692 lets either side send any message uncompressed (RSV1 clear).
-    """
-    payload = text.encode()
-    size = len(payload)
-    if size < 126:
-        head = struct.pack("!BB", 0x81, size)
-    elif size < 1 << 16:
-        head = struct.pack("!BBH", 0x81, 126, size)
-    else:
-        head = struct.pack("!BBQ", 0x81, 127, size)
-    return head + payload
 
 
 class Event:
@@ -48,7 +23,7 @@ class Event:
         self.owner_id = int(raw["owner_id"])
         self.id = int(raw["id"])
         self.data = raw["data"]
-        self._sse = None
+        self._sse: str | None = None
 
     @property
     def sse(self) -> str:
@@ -65,7 +40,8 @@ class Update:
     def __init__(self, server_id, owner_id, event_id):
         self.server_id, self.owner_id, self.id = server_id, owner_id, event_id
         self.ping = self.status = None
-        self._text = self._frame = None
+        self._text: str | None = None
+        self._frame: bytes | None = None
 
     @property
     def text(self) -> str:
@@ -92,13 +68,16 @@ class Part:
     def __init__(self, events: list[Event]):
         self.events = events
         self.max_id = max(event.id for event in events)
-        self._updates = self._sse = self._chunk = self._frames = None
+        self._updates: list[Update] | None = None
+        self._sse: bytes | None = None
+        self._chunk: bytes | None = None
+        self._frames: bytes | None = None
 
     @property
     def updates(self) -> list[Update]:
         """Return the events as WebSocket updates, one per check (ping and status together)."""
         if self._updates is None:
-            pairs = {}
+            pairs: dict[tuple[int, int], Update] = {}
             for event in self.events:
                 key = (event.server_id, event.id)
                 update = pairs.get(key)
@@ -110,10 +89,11 @@ class Part:
 
     def sse(self, chunked: bool) -> bytes:
         """Return the SSE messages of every event, as an HTTP chunk when the body is chunked."""
-        if self._sse is None:
-            self._sse = "".join(event.sse for event in self.events).encode()
-            self._chunk = http_chunk(self._sse)
-        return self._chunk if chunked else self._sse
+        sse, chunk = self._sse, self._chunk
+        if sse is None or chunk is None:
+            sse = "".join(event.sse for event in self.events).encode()
+            self._sse, self._chunk = sse, chunk = sse, http_chunk(sse)
+        return chunk if chunked else sse
 
     @property
     def frames(self) -> bytes:
@@ -129,9 +109,9 @@ class Batch:
     __slots__ = ("everything", "by_owner", "status_of")
 
     def __init__(self, events: list[Event]):
-        grouped = {}
+        grouped: dict[int, list[Event]] = {}
         # A ping passes a stream's status filter when its server's status in this batch does.
-        self.status_of = {}
+        self.status_of: dict[int, str | None] = {}
         for event in events:
             grouped.setdefault(event.owner_id, []).append(event)
             if event.type == "status" and isinstance(event.data, dict):

@@ -9,15 +9,15 @@ from flask import has_app_context
 from gevent.event import Event as Flag
 from redis import RedisError
 
-from pulseguard import metrics
+from pulseguard import bus, metrics
 from pulseguard.extensions import db
-from pulseguard.live import bus, queries
+from pulseguard.live import queries
 from pulseguard.live.events import Batch
 from pulseguard.live.stream import CLOSE, RESYNC, UNAUTHORIZED, Stream
 
 log = logging.getLogger(__name__)
 
-_hubs = weakref.WeakSet()
+_hubs: "weakref.WeakSet[Hub]" = weakref.WeakSet()
 
 
 class Hub:

@@ -4,11 +4,11 @@ from sqlalchemy import func, select
 
 from pulseguard.api.access import visible
 from pulseguard.api.ping_results.schemas import PingResultSchema
-from pulseguard.api.server_status.routes import with_uptime
 from pulseguard.api.server_status.schemas import ServerStatusSchema
-from pulseguard.api.servers.routes import like_escape
 from pulseguard.extensions import db
 from pulseguard.models import PingResult, RevokedToken, Server, ServerStatus, User
+from pulseguard.models.search import name_contains
+from pulseguard.monitoring.uptime import with_uptime
 
 ping_schema = PingResultSchema(many=True)
 status_schema = ServerStatusSchema(many=True)
@@ -25,7 +25,7 @@ def server_ids_matching(viewer, server_ids=None, query=None) -> list[int]:
     if server_ids is not None:
         stmt = stmt.where(Server.id.in_(server_ids))
     if query:
-        stmt = stmt.where(Server.name.ilike(f"%{like_escape(query)}%", escape="\\"))
+        stmt = stmt.where(name_contains(query))
     return list(db.session.scalars(visible(stmt, viewer).order_by(Server.id)))
 
 
@@ -77,12 +77,12 @@ def _in_chunks(values, size=500):
 def revoked(viewers) -> set:
     """Return the viewers whose token no longer holds: revoked by logout, made stale by a
     password change, or of a user that is gone. One query per 500 users and per 500 tokens."""
-    versions = {}
+    versions: dict[int, int] = {}
     for ids in _in_chunks({viewer.id for viewer in viewers}):
         versions.update(
             db.session.execute(select(User.id, User.token_version).where(User.id.in_(ids))).all()
         )
-    jtis = set()
+    jtis: set[str] = set()
     for chunk in _in_chunks({viewer.jti for viewer in viewers if viewer.jti}):
         jtis.update(db.session.scalars(select(RevokedToken.jti).where(RevokedToken.jti.in_(chunk))))
     return {

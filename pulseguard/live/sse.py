@@ -4,14 +4,15 @@ import socket
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_jwt_extended import get_jwt, jwt_required
-from flask_smorest import Blueprint
+from flask_jwt_extended import get_jwt
 from gevent.queue import Empty
 
+from pulseguard.api.blueprint import Blueprint
+from pulseguard.appctx import real_app
 from pulseguard.extensions import db
 from pulseguard.live import queries
 from pulseguard.live.docs import EVENTS_TAG
-from pulseguard.live.events import Part, http_chunk, sse_message
+from pulseguard.live.events import Part, sse_message
 from pulseguard.live.hub import hub_for
 from pulseguard.live.schemas import EventQuerySchema
 from pulseguard.live.stream import (
@@ -21,9 +22,8 @@ from pulseguard.live.stream import (
     Stream,
     Unsent,
     Viewer,
-    direct_socket,
-    shutdown_socket,
 )
+from pulseguard.live.wire import client_socket, direct_socket, http_chunk, shutdown_socket
 from pulseguard.security import current_user
 
 blp = Blueprint(
@@ -180,7 +180,7 @@ def body(app, stream, sent_ids):
         # A stream that fell behind catches up in one write.
         while not stream.queue.empty():
             items.append(stream.queue.get_nowait())
-        parts = []
+        parts: list[bytes] = []
         for item in items:
             if item is CLOSE:
                 yield b"".join(parts)
@@ -211,10 +211,10 @@ def open_stream(args):
     viewer = Viewer.of(current_user(), get_jwt())
     # Streams hold no DB connection while they wait or stream.
     db.session.remove()
-    app = current_app._get_current_object()
+    app = real_app()
     server_ids = set(args["server_id"]) if "server_id" in args else None
     size = app.config.get("LIVE_QUEUE_SIZE", 256)
-    sock = request.environ.get("gunicorn.socket")
+    sock = client_socket(request.environ)
     stream = SseStream(viewer, size, sock, server_ids, args.get("status"))
     if app.config.get("LIVE_DIRECT_WRITES", True) and request.method == "GET":
         # gunicorn (its HTTP protocol) frames a body of unknown length in chunks from HTTP/1.1.
@@ -246,8 +246,6 @@ def open_stream(args):
 
 @blp.route("/status/")
 class StatusEvents(MethodView):
-    decorators = [jwt_required()]
-
     @blp.arguments(EventQuerySchema, location="query")
     @blp.response(200, content_type="text/event-stream", description=STREAM_DOC)
     @blp.doc(responses={"200": {"description": STREAM_DOC, "content": EVENT_STREAM}})

@@ -1,13 +1,13 @@
 """What the hub knows of one open stream: who watches, how to write to it, and how to drop it."""
 
 import logging
-import socket
 import time
 from typing import NamedTuple
 
 from gevent.queue import Full, Queue
 
 from pulseguard.live.events import Part
+from pulseguard.live.wire import send_now, shutdown_socket
 
 log = logging.getLogger(__name__)
 
@@ -40,33 +40,6 @@ class Viewer(NamedTuple):
         return None if self.expires_at is None else self.expires_at - time.time()
 
 
-def shutdown_socket(sock, how=socket.SHUT_RDWR) -> None:
-    """Shut a client socket down so that a greenlet blocked writing to it fails at once.
-
-    SHUT_RD alone lets the response finish and then ends the connection instead of keeping it
-    alive for another request (the server is shutting down).
-    """
-    try:
-        sock.shutdown(how)
-    except OSError:
-        pass
-
-
-def direct_socket(sock):
-    """Return the socket when the hub may write to it without waiting, else None.
-
-    A gevent socket is non-blocking underneath: send(..., timeout=0.0) takes what fits and never
-    switches greenlets, and once closed it fails instead of writing to a reused descriptor. TLS
-    sockets are excluded: their records cannot be written partially and resumed elsewhere.
-    """
-    import gevent.socket
-    from gevent.ssl import SSLSocket
-
-    if isinstance(sock, gevent.socket.socket) and not isinstance(sock, SSLSocket):
-        return sock
-    return None
-
-
 class Stream:
     """Base of the SSE and WebSocket streams: the hub offers it batches, it keeps what it wants.
 
@@ -96,7 +69,9 @@ class Stream:
         self.direct = None  # the socket the hub may write to while the stream is idle
         self.idle = False
         self.dropped = False
-        self.generation = None  # the hub subscription it is in sync with (None: registering)
+        self.generation: int | None = (
+            None  # the hub subscription it is in sync with (None: registering)
+        )
         self.max_seen = 0  # the highest event id delivered, to catch up from after a bus gap
         self.registered = False
 
@@ -134,9 +109,7 @@ class Stream:
     def write_now(self, data: bytes) -> None:
         """Write without waiting; queue the rest when the socket's buffer is full."""
         try:
-            sent = self.direct.send(data, 0, 0.0)
-        except BlockingIOError:
-            sent = 0
+            sent = send_now(self.direct, data)
         except OSError as error:
             self.drop(f"writing failed ({error})")
             return

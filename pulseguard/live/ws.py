@@ -5,13 +5,13 @@ import logging
 
 from flask import Blueprint, current_app
 from flask_jwt_extended import get_jwt
-from gevent.lock import Semaphore
 from marshmallow import ValidationError
 from simple_websocket import ConnectionClosed
 
+from pulseguard.appctx import real_app
 from pulseguard.extensions import db
 from pulseguard.live import queries
-from pulseguard.live.events import Part, dumps, ws_text_frame
+from pulseguard.live.events import Part, dumps
 from pulseguard.live.hub import hub_for
 from pulseguard.live.schemas import LatestSchema, SubscribeSchema, UnsubscribeSchema
 from pulseguard.live.stream import (
@@ -20,8 +20,8 @@ from pulseguard.live.stream import (
     UNAUTHORIZED,
     Stream,
     Viewer,
-    direct_socket,
 )
+from pulseguard.live.wire import Connection, direct_socket, ws_text_frame
 from pulseguard.security import authenticate_request
 from pulseguard.web_extensions import sock
 
@@ -36,27 +36,26 @@ class WsStream(Stream):
     """A WebSocket client: receives updates of the servers it subscribed to (all: every one)."""
 
     kind = "ws"
-    __slots__ = ("all", "servers", "ws")
+    __slots__ = ("all", "servers", "conn")
 
-    def __init__(self, viewer, size, ws):
-        super().__init__(viewer, size, ws.sock)
+    def __init__(self, viewer, size, conn: Connection):
+        super().__init__(viewer, size, conn.sock)
         self.all = False
         self.servers: set[int] = set()
-        self.ws = ws  # its event is what the client's greenlet sleeps on
+        self.conn = conn  # what the client's greenlet sleeps on
 
     def put(self, item) -> None:
         super().put(item)
-        self.ws.event.set()
+        self.conn.wake()
 
     def writable(self) -> bool:
-        # Not after a close frame, nor in the middle of another greenlet's frame (a pong).
-        return self.ws.connected and not self.sock.busy()
+        return self.conn.writable()
 
     def owe(self, rest: bytes) -> None:
         # Owed to the socket, not queued: a pong the reader sends meanwhile must come after it.
-        self.sock.owed = rest
+        self.conn.owe(rest)
         self.idle = False
-        self.ws.event.set()
+        self.conn.wake()
 
     def select(self, batch, part):
         if self.all:
@@ -75,37 +74,6 @@ class WsStream(Stream):
         if self.all:
             return queries.server_ids_matching(self.viewer)
         return sorted(self.servers)
-
-
-class SendAll:
-    """A socket whose send() sends every byte, one frame at a time.
-
-    simple-websocket writes frames with send(), which may send part of one, and its reader
-    greenlet writes pings and pongs beside ours: the lock keeps frames whole. What the hub could
-    not write at once is owed, and goes out before anything else.
-    """
-
-    __slots__ = ("_sock", "_lock", "owed")
-
-    def __init__(self, sock):
-        self._sock = sock
-        self._lock = Semaphore()
-        self.owed = b""
-
-    def send(self, data, flags=0):
-        with self._lock:
-            if self.owed:
-                owed, self.owed = self.owed, b""
-                self._sock.sendall(owed)
-            self._sock.sendall(data, flags)
-        return len(data)
-
-    def busy(self) -> bool:
-        """Tell whether a greenlet is midway through sending a frame, or bytes are owed."""
-        return bool(self.owed) or self._lock.locked()
-
-    def __getattr__(self, name):
-        return getattr(self._sock, name)
 
 
 def error(message, errors=None):
@@ -195,12 +163,13 @@ def missed_updates(stream):
 
 def send_queued(app, ws, stream) -> bool:
     """Send what the hub queued for the client; return False once the socket is closed."""
-    parts = []
+    conn = stream.conn
+    parts: list[bytes] = []
     while not stream.queue.empty():
         item = stream.queue.get_nowait()
         if item is CLOSE or item is UNAUTHORIZED:
             if parts:
-                ws.sock.send(b"".join(parts))
+                conn.send_frames(b"".join(parts))
             if item is CLOSE:
                 ws.close(GOING_AWAY, "Server shutting down.")
             else:
@@ -212,10 +181,10 @@ def send_queued(app, ws, stream) -> bool:
         else:
             stream.saw(item)
             parts.append(stream.encode(item))
-    if parts or ws.sock.owed:
+    if parts or conn.owes():
         if not ws.connected:
             raise ConnectionClosed(ws.close_reason, ws.close_message)
-        ws.sock.send(b"".join(parts))
+        conn.send_frames(b"".join(parts))
     return True
 
 
@@ -226,20 +195,19 @@ def serve(ws, viewer):
     socket's reader (a message came, or the client left) and the hub (something was queued) set.
     While it sleeps with nothing queued, the hub writes updates to the socket itself.
     """
-    app = current_app._get_current_object()
+    app = real_app()
     hub = hub_for(app)
-    raw = ws.sock
-    ws.sock = SendAll(raw)
-    stream = WsStream(viewer, app.config.get("LIVE_QUEUE_SIZE", 256), ws)
+    conn = Connection(ws)
+    stream = WsStream(viewer, app.config.get("LIVE_QUEUE_SIZE", 256), conn)
     if app.config.get("LIVE_DIRECT_WRITES", True):
-        stream.direct = direct_socket(raw)
+        stream.direct = direct_socket(conn.raw)
     hub.register(stream)
     try:
         stream.max_seen = queries.newest_ping_id()
         db.session.remove()
         while not stream.dropped and send_queued(app, ws, stream):
-            while ws.input_buffer:
-                ws.send(dumps(answer(stream, ws.input_buffer.pop(0))))
+            for text in conn.messages():
+                ws.send(dumps(answer(stream, text)))
             if not ws.connected:
                 break
             left = viewer.seconds_left()
@@ -247,9 +215,8 @@ def serve(ws, viewer):
                 ws.close(UNAUTHENTICATED, "Token expired: authenticate again.")
                 break
             stream.idle = stream.direct is not None and stream.queue.empty()
-            ws.event.wait(left)
+            conn.sleep(left)
             stream.idle = False
-            ws.event.clear()
     except (ConnectionClosed, OSError):
         pass
     finally:

@@ -14,10 +14,9 @@ from datetime import UTC, datetime
 import gevent
 from sqlalchemy import bindparam, insert, select, update
 
-from pulseguard import metrics
+from pulseguard import bus, metrics
 from pulseguard.checks.runner import Result
 from pulseguard.extensions import db
-from pulseguard.live import bus
 from pulseguard.models import (
     PingResult,
     Server,

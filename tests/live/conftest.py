@@ -18,8 +18,8 @@ from flask_jwt_extended import create_access_token
 from pulseguard import create_app
 from pulseguard.api.ping_results.schemas import PingResultSchema
 from pulseguard.api.server_status.schemas import ServerStatusSchema
+from pulseguard.bus import publish
 from pulseguard.extensions import db
-from pulseguard.live.bus import publish
 from pulseguard.models import PingResult, Server, ServerStatus, User
 from pulseguard.security import issue_tokens
 from tests.conftest import REDIS_URL, make_config

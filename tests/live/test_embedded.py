@@ -4,7 +4,7 @@ import pytest
 from gevent.pywsgi import WSGIServer
 
 from pulseguard import create_app
-from pulseguard.live.bus import publish
+from pulseguard.bus import publish
 from tests.conftest import make_config
 from tests.live.clients import SseClient, WsClient
 from tests.live.conftest import Gunicorn

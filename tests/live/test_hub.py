@@ -6,7 +6,7 @@ import pytest
 import redis
 
 from pulseguard import create_app
-from pulseguard.live.bus import publish
+from pulseguard.bus import publish
 from tests.conftest import REDIS_URL, make_config
 from tests.live.clients import SseClient, WsClient
 from tests.live.conftest import Gunicorn, PrivateRedis, redis_or_skip

@@ -9,7 +9,7 @@ from wsproto.events import AcceptConnection, Request, TextMessage
 from wsproto.extensions import PerMessageDeflate
 from wsproto.frame_protocol import FrameProtocol
 
-from pulseguard.live.events import ws_text_frame
+from pulseguard.live.wire import ws_text_frame
 from tests.conftest import REDIS_URL
 from tests.live.clients import RawSse, WsClient
 from tests.live.conftest import Gunicorn

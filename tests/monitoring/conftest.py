@@ -2,7 +2,7 @@
 
 import pytest
 
-from pulseguard.live import bus
+from pulseguard import bus
 from pulseguard.notify import triggers
 
 
