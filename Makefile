@@ -28,11 +28,11 @@ run: install  ## migrate, then serve everything on 127.0.0.1:$(PORT) (SQLite, no
 run-prod: install  ## release, then web + $(WORKERS) workers + 1 scheduler under honcho (PostgreSQL, Redis)
 	PATH="$(CURDIR)/$(BIN):$$PATH" WORKERS=$(WORKERS) PORT=$(PORT) scripts/run-prod.sh
 
-test: $(VENV)/.dev-installed  ## lint, then every test on SQLite and on PostgreSQL
+test: $(VENV)/.dev-installed  ## lint and type-check, then every test on SQLite and on PostgreSQL
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test.sh
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test`: lint, then the whole suite on SQLite, then again on PostgreSQL.
+# `make test`: lint and type-check, then the whole suite on SQLite, then again on PostgreSQL.
 # Starts PostgreSQL and Redis when they are installed but stopped; says loudly what it had to skip.
 set -u
 cd "$(dirname "$0")/.."
@@ -28,6 +28,9 @@ fi
 
 echo "== ruff"
 ruff check . && ruff format --check . || status=1
+
+echo "== mypy (the packages listed in pyproject.toml's [tool.mypy])"
+mypy || status=1
 
 echo "== pytest on SQLite"
 TEST_DATABASE=sqlite python -m pytest "$@" || status=1
