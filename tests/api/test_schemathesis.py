@@ -37,6 +37,7 @@ def failures_of(operation, mode, token):
 
 
 @pytest.mark.once
+@pytest.mark.timeout(900)  # about a minute on a quiet machine; several on a loaded one
 def test_the_api_survives_generated_input(app, as_admin, make_server):
     make_server()  # alice's server, so that some generated ids exist and belong to someone else
     make_server(api=as_admin, name="admin-web")
