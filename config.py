@@ -75,6 +75,7 @@ class Config:
     PRUNE_INTERVAL_S = int(env("PRUNE_INTERVAL_S", 3600))
     PRUNE_BATCH_SIZE = int(env("PRUNE_BATCH_SIZE", 5000))
     ROLLUP_RETENTION_DAYS = int(env("ROLLUP_RETENTION_DAYS", 90))
+    STATE_RETENTION_DAYS = int(env("STATE_RETENTION_DAYS", 400))  # daily state rollups (bars)
     WORKER_QUEUES = env("WORKER_QUEUES", "upkeep,checks,notify")
     SSE_HEARTBEAT_S = float(env("SSE_HEARTBEAT_S", 15))
     # Live streams: batches a stream may fall behind before it is dropped; replay cap on resume.

@@ -108,6 +108,7 @@ def prune_results(dry_run):
         config["RESULT_RETENTION_DAYS"],
         config["ROLLUP_RETENTION_DAYS"],
         batch_size=config["PRUNE_BATCH_SIZE"],
+        state_days=config["STATE_RETENTION_DAYS"],
         dry_run=dry_run,
     )
     verb = "Would delete" if dry_run else "Deleted"
@@ -120,6 +121,10 @@ def prune_results(dry_run):
         f"{verb} {report['rollups']} hourly rollups older than "
         f"{report['rollups_cutoff']:%Y-%m-%d %H:%M} UTC "
         f"(ROLLUP_RETENTION_DAYS={config['ROLLUP_RETENTION_DAYS']})"
+    )
+    click.echo(
+        f"{verb} {report['state_days']} daily state rollups "
+        f"(STATE_RETENTION_DAYS={config['STATE_RETENTION_DAYS']})"
     )
 
 

@@ -16,6 +16,7 @@ def prune_results() -> dict:
         config["RESULT_RETENTION_DAYS"],
         config["ROLLUP_RETENTION_DAYS"],
         batch_size=config["PRUNE_BATCH_SIZE"],
+        state_days=config["STATE_RETENTION_DAYS"],
     )
     log.info("Pruned %(results)d results and %(rollups)d rollups", report)
     return {"results": report["results"], "rollups": report["rollups"]}

@@ -6,6 +6,8 @@ from pulseguard.models.ping_result import PingResult
 from pulseguard.models.revoked_token import RevokedToken
 from pulseguard.models.server import Server
 from pulseguard.models.server_status import ServerStatus
+from pulseguard.models.state_day import StateDay
+from pulseguard.models.state_span import StateSpan
 from pulseguard.models.status_change import StatusChange
 from pulseguard.models.uptime_rollup import UptimeRollup
 from pulseguard.models.user import User
@@ -22,6 +24,8 @@ __all__ = [
     "RevokedToken",
     "Server",
     "ServerStatus",
+    "StateDay",
+    "StateSpan",
     "StatusChange",
     "UptimeRollup",
     "User",

@@ -25,7 +25,7 @@ from pulseguard.models import (
 )
 from pulseguard.models.monitored import is_checked
 from pulseguard.models.types import utcnow
-from pulseguard.monitoring import bulk_pg
+from pulseguard.monitoring import bulk_pg, timeline
 from pulseguard.monitoring.payloads import ping_json, status_json
 from pulseguard.monitoring.rollups import RollupCounter
 from pulseguard.monitoring.state import next_status
@@ -76,6 +76,7 @@ def _load_state(server_ids):
             Server.failure_threshold,
             Server.degraded_threshold_ms,
             Server.tls_expires_at,
+            Server.created_at,
             ServerStatus.id.label("status_id"),
             ServerStatus.health,
             ServerStatus.consecutive_failures,
@@ -97,7 +98,7 @@ def _load_state(server_ids):
 def _write(results):
     now = utcnow()
     state = _load_state(sorted({target.id for target, *_ in results}))
-    pings, changes, statuses, tls, checks = [], [], {}, {}, []
+    pings, changes, statuses, tls, checks, moves = [], [], {}, {}, [], []
     rollups = RollupCounter()
     for target, _planned, started, outcome in sorted(results, key=lambda r: r[2]):
         server = state.get(target.id)
@@ -122,6 +123,15 @@ def _write(results):
                 }
             )
             server["changed_at"] = checked_at
+            moves.append(
+                timeline.Move(
+                    target.id,
+                    timeline.state_of(server["monitoring_state"], server["health"]),
+                    timeline.state_of(server["monitoring_state"], verdict.health),
+                    checked_at,
+                    server["created_at"],
+                )
+            )
         server.update(health=verdict.health, consecutive_failures=verdict.consecutive_failures)
         pings.append(
             {
@@ -176,6 +186,7 @@ def _write(results):
     else:
         _update_statuses(connection, ordered)
     _update_tls(connection, tls)
+    timeline.move(connection, moves)
     if postgres:
         bulk_pg.upsert_rollups(connection, rollups.rows())
     else:

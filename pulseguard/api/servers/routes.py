@@ -14,6 +14,7 @@ from pulseguard.models import Server, ServerStatus
 from pulseguard.models.monitored import is_checked
 from pulseguard.models.search import matching
 from pulseguard.models.types import utcnow
+from pulseguard.monitoring import timeline
 from pulseguard.security import current_user
 
 # Editing any of these (or the kind's own settings) changes what is checked: checked again at once.
@@ -32,6 +33,7 @@ def filtered(args):
 def apply(server, data):
     """Set fields from validated data, as the server's kind wants them; reschedule when needed."""
     old_kind = kinds.KINDS.get(server.protocol)
+    old_state = _timeline_state(server)
     was_checked = server.monitoring_state is not None and is_checked(server)
     settings = data.get("settings") or {}
     for key, value in data.items():
@@ -56,6 +58,16 @@ def apply(server, data):
         server.next_check_at = utcnow()
     if not is_checked(server):
         server.next_check_at = None
+    new_state = _timeline_state(server)
+    if server.id is not None and new_state != old_state:  # paused, resumed
+        at = utcnow()
+        move = timeline.Move(server.id, old_state, new_state, at, server.created_at or at)
+        timeline.move(db.session.connection(), [move])
+
+
+def _timeline_state(server):
+    status = server.current_status
+    return timeline.state_of(server.monitoring_state, status.health if status else None)
 
 
 @blp.route("/")
