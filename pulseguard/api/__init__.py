@@ -8,6 +8,7 @@ from pulseguard.api import (
     checks,
     docs_assets,
     history,
+    maintenance_windows,
     notification_configs,
     notification_deliveries,
     ping_results,
@@ -30,6 +31,7 @@ BLUEPRINTS = (
     checks,
     status_changes,
     history,
+    maintenance_windows,
 )
 
 

@@ -12,6 +12,7 @@ RESOURCES = {
     "checks": "checks.run_checks",
     "status-changes": "status_changes.StatusChanges",
     "users": "users.Users",
+    "maintenance-windows": "maintenance_windows.MaintenanceWindows",
     "auth-token": "auth.token",
     "auth-me": "auth.me",
 }

@@ -1,5 +1,6 @@
 """The data model: one module per table."""
 
+from pulseguard.models.maintenance_window import MaintenanceWindow
 from pulseguard.models.notification_config import Channel, NotificationConfig
 from pulseguard.models.notification_delivery import NotificationDelivery
 from pulseguard.models.ping_result import PingResult
@@ -17,6 +18,7 @@ __all__ = [
     "Channel",
     "CheckOutcome",
     "Health",
+    "MaintenanceWindow",
     "MonitoringState",
     "NotificationConfig",
     "NotificationDelivery",

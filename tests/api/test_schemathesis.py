@@ -10,8 +10,13 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 MAX_EXAMPLES = 25  # per operation and mode: the whole run stays well under a minute
+# Operations whose input has rules a JSON Schema cannot state (a cron expression that must fire,
+# an RRULE, a time zone, "until" after now): schema-valid input may rightly get 422 there. Every
+# other check (no 500, answers as documented) still applies to them.
+SEMANTIC_RULES = ("/api/maintenance-windows/",)
 
 
 def failures_of(operation, mode, token):
@@ -27,7 +32,9 @@ def failures_of(operation, mode, token):
         derandomize=True,
     )
     def run(case):
-        case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+        excluded = [positive_data_acceptance] if operation.path.startswith(SEMANTIC_RULES) else []
+        headers = {"Authorization": f"Bearer {token}"}
+        case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     try:
         run()
