@@ -5,7 +5,7 @@ of maintenance_window_servers (a deleted server leaves every window). adhoc_star
 an occurrence opened by start/, stopped_at the moment stop/ ended one.
 
 Revision ID: 0020
-Revises: 0006
+Revises: 0050
 Create Date: 2026-12-01 15:50:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = '0020'
-down_revision = '0006'
+down_revision = '0050'
 branch_labels = None
 depends_on = None
 
