@@ -96,6 +96,7 @@ class Config:
     RATELIMIT_STORAGE_URI = env("RATE_LIMIT_STORAGE_URI", redis_url() or "memory://")
     CORS_ORIGINS = [o.strip() for o in env("CORS_ORIGINS", "").split(",") if o.strip()]
     TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", 0))
+    MAX_CONTENT_LENGTH = int(env("MAX_BODY_BYTES", 1024 * 1024))  # larger bodies: 413
     PUBLIC_URL = env("PUBLIC_URL", "http://localhost:5000")
     # Notifications.
     SMTP_HOST = env("SMTP_HOST", "localhost")
@@ -135,7 +136,12 @@ class Config:
             }
         },
         "security": [{"bearerAuth": []}],
-        "info": {"description": "Server health monitoring: REST, SSE and WebSocket API."},
+        "info": {
+            "description": "Server health monitoring: REST, SSE and WebSocket API. No string "
+            "(in a body, a query string or a WebSocket message) may contain NUL or an unpaired "
+            "surrogate: such input is refused with 422 naming the field. JSON nested deeper "
+            "than 32 levels is refused with 400, a body larger than MAX_BODY_BYTES with 413."
+        },
     }
 
     def validate(self):

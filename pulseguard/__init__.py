@@ -38,7 +38,18 @@ def create_app(config=None, migrations=False):
     migrations: register Flask-Migrate (the `flask db` commands); manage.py, the `flask`
     command's app, does. Web processes do not, so they never load alembic.
     """
-    from pulseguard import api, cli, errors, headers, health, live, metrics, ratelimit, security
+    from pulseguard import (
+        api,
+        cli,
+        errors,
+        headers,
+        health,
+        hygiene,
+        live,
+        metrics,
+        ratelimit,
+        security,
+    )
     from pulseguard.dashboard import bp as dashboard_bp
     from pulseguard.extensions import db
     from pulseguard.web_extensions import sock
@@ -48,6 +59,7 @@ def create_app(config=None, migrations=False):
         from flask_migrate import Migrate
 
         Migrate(app, db, render_as_batch=True)
+    hygiene.init_app(app)  # first: no hook or view sees a body it would choke on
     security.init_app(app)
     sock.init_app(app)
     api.init_app(app)

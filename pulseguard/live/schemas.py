@@ -2,14 +2,14 @@
 
 from marshmallow import Schema, fields, validate
 
-from pulseguard.api.fields import Choice, IdList, Timestamp
+from pulseguard.api.fields import Choice, Id, IdList, Timestamp
 from pulseguard.models import Health
 
 
 def id_list():
     """A JSON list of server ids."""
     return fields.List(
-        fields.Integer(strict=True, validate=validate.Range(min=1)),
+        Id(strict=True),
         validate=validate.Length(max=10000),
     )
 

@@ -1,6 +1,5 @@
 """/ws/status/: the WebSocket API (actions latest, subscribe, unsubscribe; update events)."""
 
-import json
 import logging
 
 from flask import Blueprint, current_app
@@ -8,6 +7,7 @@ from flask_jwt_extended import get_jwt
 from marshmallow import ValidationError
 from simple_websocket import ConnectionClosed
 
+from pulseguard import hygiene
 from pulseguard.appctx import real_app
 from pulseguard.extensions import db
 from pulseguard.live import queries
@@ -122,9 +122,9 @@ ACTIONS = {
 def answer(stream, text):
     """Return the reply to one client message; bad input gets an error, never a closed socket."""
     try:
-        message = json.loads(text)
-    except (TypeError, ValueError):
-        return error("Invalid JSON.")
+        message = hygiene.loads(text)
+    except hygiene.BadInputError as bad:
+        return error(bad.message, bad.errors)
     if not isinstance(message, dict):
         return error("A message must be a JSON object with an action.")
     action = message.pop("action", None)
@@ -137,6 +137,9 @@ def answer(stream, text):
         return error(f"Invalid {action} message: see errors.", invalid.messages)
     try:
         return handler(stream, args)
+    except Exception:  # noqa: BLE001 - one bad message must not end the client's socket
+        log.exception("WebSocket action %s failed", action)
+        return error(f"The {action} action failed: the server logged why.")
     finally:
         db.session.remove()
 

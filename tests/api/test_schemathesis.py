@@ -49,6 +49,8 @@ def test_the_api_survives_generated_input(app, as_admin, make_server):
     make_server()  # alice's server, so that some generated ids exist and belong to someone else
     make_server(api=as_admin, name="admin-web")
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+    # Valid input holds no NUL: the API refuses it in every string (see the document's description).
+    schema.config.generation.update(allow_x00=False)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 20
     failures = [

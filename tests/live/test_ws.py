@@ -109,6 +109,24 @@ def test_bad_messages_get_errors_and_the_socket_stays_open(connect, alice, token
     assert ws.ask({"action": "latest"})["type"] == "latest"
 
 
+def test_hostile_messages_get_errors_and_the_socket_stays_open(connect, alice, token):
+    ws = connect(token(alice))
+    for message, field in (
+        ('{"action": "latest", "server_ids": [18446744073709551616]}', "server_ids"),
+        ('{"action": "subscribe", "server_ids": [9223372036854775808]}', "server_ids"),
+        ('{"action": "latest", "query": "\\ud800"}', "query"),
+        ('{"action": "subscribe", "query": "a\\u0000"}', "query"),
+        ('{"action": "latest", "limit": 1.5}', "limit"),
+        ('{"action": "latest", "query": ' + "[" * 1000 + "]" * 1000 + "}", None),
+        ('{"action": "latest", "limit": NaN}', None),
+    ):
+        reply = ws.ask(message)
+        assert reply["type"] == "error", message
+        if field:
+            assert field in reply["errors"], reply
+    assert ws.ask({"action": "latest"})["type"] == "latest"
+
+
 def test_users_never_receive_other_users_servers(
     connect, alice, bob, admin, token, as_bob, make_server, record, emit
 ):
