@@ -1,14 +1,20 @@
 """Configuration classes per environment: the only module that reads os.environ."""
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent
+# Tests only: the test process and the gunicorn it starts must sign alike. Every other
+# environment gets a secret nobody can read in this file (see Config.__init__).
 DEV_SECRET = "dev-insecure-secret-change-me-before-deploying"
 MIN_SECRET_LENGTH = 32
+PLACEHOLDER = "change-me"  # the .env.* templates' marker
+SECRET_FILE = BASE_DIR / "instance" / "secret_key"
+SECRET_HINT = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 load_dotenv(BASE_DIR / ".env")
 
@@ -42,11 +48,52 @@ def redis_url():
     return None
 
 
+def instance_secret(path=None):
+    """Return the random secret kept in instance/ (mode 0600), creating it on first use."""
+    path = path or SECRET_FILE
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(secrets.token_urlsafe(48) + "\n")
+    try:
+        os.link(draft, path)  # atomic; a process that lost the race reads the winner's secret
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
+
+
+def secret_problems(config):
+    """Return what is wrong with the secrets of a deployed (staging, production) config."""
+    problems = []
+    for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+        value = getattr(config, name) or ""
+        if not value:
+            problems.append(f"{name} must be set")
+        elif value == DEV_SECRET or PLACEHOLDER in value.lower():
+            problems.append(f"{name} is the template's placeholder")
+        elif len(value) < MIN_SECRET_LENGTH:
+            problems.append(f"{name} must be at least {MIN_SECRET_LENGTH} characters long")
+    if problems:
+        problems.append(f"make one with: {SECRET_HINT}")
+    return problems
+
+
+class UnsafeConfigError(RuntimeError):
+    """A setting this environment must not start with."""
+
+
 class Config:
     ENVIRONMENT = "development"
     TESTING = False
-    SECRET_KEY = env("SECRET_KEY", DEV_SECRET)
-    JWT_SECRET_KEY = env("JWT_SECRET_KEY", env("SECRET_KEY", DEV_SECRET))
+    SECRET_KEY = env("SECRET_KEY")
+    JWT_SECRET_KEY = env("JWT_SECRET_KEY")
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=int(env("ACCESS_TOKEN_MINUTES", 15)))
     JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=int(env("REFRESH_TOKEN_DAYS", 7)))
     JWT_TOKEN_LOCATION = ["headers", "query_string"]
@@ -144,12 +191,23 @@ class Config:
         },
     }
 
+    def __init__(self):
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = self.default_secret()
+        if not self.JWT_SECRET_KEY:
+            self.JWT_SECRET_KEY = self.SECRET_KEY
+
+    def default_secret(self):
+        """Return the secret used when SECRET_KEY is unset (None: the environment needs one)."""
+        return None
+
     def validate(self):
-        """Raise when a setting is unsafe for this environment."""
+        """Raise UnsafeConfigError when a setting is unsafe for this environment."""
 
 
 class DevelopmentConfig(Config):
-    pass
+    def default_secret(self):
+        return instance_secret()
 
 
 class TestingConfig(Config):
@@ -162,23 +220,23 @@ class TestingConfig(Config):
     LOG_DIR = None
     SSE_HEARTBEAT_S = float(env("SSE_HEARTBEAT_S", 1))
 
+    def default_secret(self):
+        return DEV_SECRET
+
 
 class StagingConfig(Config):
     ENVIRONMENT = "staging"
+
+    def validate(self):
+        if problems := secret_problems(self):
+            raise UnsafeConfigError("Refusing to start in staging: " + "; ".join(problems))
 
 
 class ProductionConfig(Config):
     ENVIRONMENT = "production"
 
     def validate(self):
-        problems = []
-        if self.SECRET_KEY == DEV_SECRET:
-            problems.append("SECRET_KEY must be set")
-        if self.JWT_SECRET_KEY == DEV_SECRET:
-            problems.append("JWT_SECRET_KEY must be set")
-        for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
-            if len(getattr(self, name) or "") < MIN_SECRET_LENGTH:
-                problems.append(f"{name} must be at least {MIN_SECRET_LENGTH} characters long")
+        problems = secret_problems(self)
         if not database_url():
             problems.append("DATABASE_URL must be set")
         elif database_url().startswith("sqlite"):
@@ -190,7 +248,7 @@ class ProductionConfig(Config):
         if "*" in self.CORS_ORIGINS:
             problems.append("CORS_ORIGINS must list origins, not *")
         if problems:
-            raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
+            raise UnsafeConfigError("Refusing to start in production: " + "; ".join(problems))
 
 
 CONFIGS = {
@@ -207,5 +265,8 @@ def config_for(name=None):
     if name not in CONFIGS:
         raise RuntimeError(f"Unknown ENVIRONMENT {name!r}: use one of {', '.join(CONFIGS)}")
     config = CONFIGS[name]()
-    config.validate()
+    try:
+        config.validate()
+    except UnsafeConfigError as unsafe:
+        raise SystemExit(f"PulseGuard: {unsafe}") from None  # one line, no traceback
     return config

@@ -50,6 +50,13 @@ def end_streams_on_shutdown(worker):
     live.shutdown()
 
 
+def on_starting(server):
+    """Refuse unsafe settings in the master, in one line, before any worker boots."""
+    from config import config_for
+
+    config_for()
+
+
 def post_worker_init(worker):
     """Start the worker's greenlets: embedded checks (without Redis) and the stream closer."""
     import gc
