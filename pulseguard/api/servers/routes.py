@@ -44,8 +44,9 @@ def apply(server, data):
     foreign.pop(kind.block, None)
     if foreign:
         abort(422, errors={"json": foreign})
-    if settings:
-        server.settings = (server.settings or {}) | settings
+    if settings:  # a PATCH of some fields of a block keeps its other fields
+        stored = server.settings or {}
+        server.settings = stored | {b: (stored.get(b) or {}) | v for b, v in settings.items()}
     if "port" not in data and old_kind and server.port == old_kind.default_port:
         server.port = None
     if server.port is None:

@@ -17,6 +17,10 @@ let results = [];
 
 function target(s) {
   if (s.protocol === "tcp") return `tcp://${s.host}:${s.port}`;
+  if (s.protocol === "dns") {
+    const resolver = s.dns.resolvers.length ? `//${s.dns.resolvers[0]}/` : "";
+    return `dns:${resolver}${s.host}?type=${s.dns.record_type}`;  // as kinds/dns.describe writes it
+  }
   const port = s.port && ![80, 443].includes(s.port) ? `:${s.port}` : "";
   return `${s.protocol}://${s.host}${port}${s.path}`;
 }
