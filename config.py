@@ -179,10 +179,17 @@ class Config:
     API_SPEC_OPTIONS = {
         "components": {
             "securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "apiKeyAuth": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-API-Key",
+                    "description": "An API key (`pgk_...`); `Authorization: Bearer pgk_...` "
+                    "works too. Never in a query string. See /api/auth/api-keys/.",
+                },
             }
         },
-        "security": [{"bearerAuth": []}],
+        "security": [{"bearerAuth": []}, {"apiKeyAuth": []}],
         "info": {
             "description": "Server health monitoring: REST, SSE and WebSocket API. No string "
             "(in a body, a query string or a WebSocket message) may contain NUL or an unpaired "

@@ -39,7 +39,7 @@ def init_app(app):
         CORS(
             app,
             resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
-            allow_headers=["Authorization", "Content-Type", "Last-Event-ID"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "Last-Event-ID"],
             expose_headers=["X-Pagination", "Retry-After"],
             supports_credentials=False,
             max_age=600,

@@ -1,15 +1,25 @@
-"""JWT wiring: who the token names, which tokens are revoked, and errors in the one shape."""
+"""Credentials: the one place a request's JWT or API key is resolved, and the JWT wiring.
 
+A request carries a JWT (people: the dashboard) or an API key (scripts: see keyauth.py), never
+both. `authenticate()` resolves either into a Credential kept for the request; `current_user()`
+and `credential()` read it.
+"""
+
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask import g, has_request_context
 from flask_jwt_extended import (
     create_access_token,
     create_refresh_token,
     get_current_user,
+    get_jwt,
     verify_jwt_in_request,
 )
+from flask_smorest import abort
 from sqlalchemy import select
 
+from pulseguard import keyauth
 from pulseguard.errors import error_response
 from pulseguard.extensions import db
 from pulseguard.models import RevokedToken, User
@@ -21,9 +31,58 @@ def init_app(app) -> None:
     jwt.init_app(app)
 
 
+@dataclass(frozen=True)
+class Credential:
+    """Who a request acts for, and with what: a decoded JWT or an API key's grant."""
+
+    user: User
+    token: dict | None = None
+    grant: keyauth.Grant | None = None
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def is_admin(self) -> bool:
+        """An admin acts as one with a JWT, or with a key that has the `admin` scope."""
+        return self.user.is_admin and (self.grant is None or "admin" in self.grant.scopes)
+
+
+def credential() -> Credential:
+    """Return this request's credential (the route must be protected)."""
+    found = g.get("pulseguard_credential")
+    if found is None:  # a route protected by flask-jwt-extended's own decorators
+        found = Credential(get_current_user(), token=get_jwt())
+    return found
+
+
 def current_user() -> User:
     """Return the signed-in user (the route must be protected)."""
-    return get_current_user()
+    return credential().user
+
+
+def require_scope(scope: str) -> None:
+    """Answer 403 when the request's API key lacks the scope (a JWT has every scope)."""
+    keyauth.require(credential().grant, scope)
+
+
+def require_person() -> None:
+    """Answer 403 to API keys: the route needs a JWT (keys, passwords, users)."""
+    if credential().grant is not None:
+        abort(403, message=keyauth.PEOPLE_ONLY)
+
+
+def may_see_capabilities() -> bool:
+    """Tell whether answers may carry write capabilities (push tokens, badge keys).
+
+    Outside a request (CLI, jobs) and for JWTs and write keys: yes. Read-only keys and
+    anonymous requests: no.
+    """
+    if not has_request_context():
+        return True
+    found = g.get("pulseguard_credential")
+    return found is not None and (found.grant is None or found.grant.allows("write"))
 
 
 def issue_tokens(user: User, refresh: bool = True) -> dict:
@@ -67,8 +126,14 @@ def authenticate() -> User:
 
     The JWT errors raised here become 401 answers in the one error shape (the loaders below).
     """
+    key = keyauth.presented_key()
+    if key is not None:
+        user, grant = keyauth.resolve(key)
+        g.pulseguard_credential = Credential(user, grant=grant)
+        return user
     verify_jwt_in_request()
-    return get_current_user()
+    g.pulseguard_credential = Credential(get_current_user(), token=get_jwt())
+    return g.pulseguard_credential.user
 
 
 def authenticate_request() -> User | None:

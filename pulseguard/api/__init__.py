@@ -4,6 +4,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask_smorest import Api
 
 from pulseguard.api import (
+    api_keys,
     auth,
     checks,
     docs_assets,
@@ -22,6 +23,7 @@ from pulseguard.api.fields import IdRouteConverter
 
 BLUEPRINTS = (
     auth,
+    api_keys,
     users,
     servers,
     ping_results,

@@ -7,12 +7,15 @@ from sqlalchemy import select
 
 from pulseguard.extensions import db
 from pulseguard.models import Server
-from pulseguard.security import current_user
+from pulseguard.security import credential, current_user, require_scope
 
 
 def visible(stmt, user=None):
-    """Restrict a select that involves Server to the servers the user may see."""
-    user = user or current_user()
+    """Restrict a select that involves Server to the servers the user (or the caller) may see.
+
+    An admin's API key sees everything only with the `admin` scope; without it, the admin's own.
+    """
+    user = user or credential()
     return stmt if user.is_admin else stmt.where(Server.owner_id == user.id)
 
 
@@ -65,12 +68,13 @@ def visible_history(model, time_column, args, equal=(), any_of=("server_id",)):
 
 
 def admin_required(view):
-    """Let only admins through; others get 403."""
+    """Let only admins through (an API key needs the `admin` scope too); others get 403."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user().is_admin:
             abort(403, message="Only administrators may do this.")
+        require_scope("admin")
         return view(*args, **kwargs)
 
     return wrapper

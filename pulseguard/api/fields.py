@@ -2,8 +2,10 @@
 
 from datetime import UTC
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, missing, validate
 from werkzeug.routing import IntegerConverter
+
+from pulseguard.security import may_see_capabilities
 
 # Ids fit their columns (32-bit; 64-bit for check results): a larger number is "not found" or
 # invalid, never a database overflow.
@@ -45,3 +47,26 @@ def Timestamp(**kwargs):  # noqa: N802
 def Choice(values, **kwargs):  # noqa: N802
     """A string that must be one of the given values."""
     return fields.String(validate=validate.OneOf([str(v) for v in values]), **kwargs)
+
+
+class CapabilityMixin:
+    """Make a field a write capability (a push token, a badge key, a URL that holds one).
+
+    Answers to read-only API keys (and anonymous requests) leave it out: the one rule, kept in
+    `security.may_see_capabilities`. Declare such fields as `Capability()`, or mix this into
+    another field class (`class CapabilityUrl(CapabilityMixin, fields.Method)`).
+    """
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        if not may_see_capabilities():
+            return missing
+        return super().serialize(attr, obj, accessor, **kwargs)  # type: ignore[misc]
+
+
+class Capability(CapabilityMixin, fields.String):
+    """A string that is a write capability (omitted from the answers to read-only API keys)."""
+
+    def __init__(self, **kwargs):
+        metadata = kwargs.pop("metadata", {})
+        metadata.setdefault("description", "Omitted from the answers to read-only API keys.")
+        super().__init__(dump_only=True, metadata=metadata, **kwargs)

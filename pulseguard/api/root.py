@@ -15,6 +15,7 @@ RESOURCES = {
     "maintenance-windows": "maintenance_windows.MaintenanceWindows",
     "auth-token": "auth.token",
     "auth-me": "auth.me",
+    "api-keys": "api_keys.ApiKeys",
 }
 
 

@@ -1,5 +1,6 @@
 """The data model: one module per table."""
 
+from pulseguard.models.api_key import ApiKey
 from pulseguard.models.maintenance_window import MaintenanceWindow
 from pulseguard.models.notification_config import Channel, NotificationConfig
 from pulseguard.models.notification_delivery import NotificationDelivery
@@ -15,6 +16,7 @@ from pulseguard.models.user import User
 from pulseguard.states import CheckOutcome, Health, MonitoringState
 
 __all__ = [
+    "ApiKey",
     "Channel",
     "CheckOutcome",
     "Health",

@@ -21,6 +21,8 @@ ADMIN_ONLY = [
     ("patch", "/api/users/{id}/"),
     ("delete", "/api/users/{id}/"),
     ("post", "/api/checks/run/"),
+    ("get", "/api/users/{id}/api-keys/"),
+    ("delete", "/api/users/{id}/api-keys/{id}/"),
 ]
 
 
@@ -96,7 +98,7 @@ def test_admin_routes_refuse_other_users(as_alice, admin, method, path):
 def test_only_the_documented_operations_are_public(client):
     spec = client.get("/api/openapi.json")
     assert spec.status_code == 200  # the document itself is public
-    assert spec.json["security"] == [{"bearerAuth": []}]
+    assert spec.json["security"] == [{"bearerAuth": []}, {"apiKeyAuth": []}]
     public, protected = set(), []
     for path, operations in spec.json["paths"].items():
         for method, operation in operations.items():

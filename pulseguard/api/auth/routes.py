@@ -5,6 +5,7 @@ from flask_jwt_extended import decode_token, get_jwt
 from flask_smorest import abort
 from sqlalchemy import func, select
 
+from pulseguard.api.api_keys.queries import revoke_all
 from pulseguard.api.auth import blp
 from pulseguard.api.auth.schemas import (
     CredentialsSchema,
@@ -78,9 +79,16 @@ def verify(body):
 @blp.arguments(LogoutSchema)
 @blp.response(204)
 @blp.alt_response(401, description="Not authenticated")
+@blp.alt_response(403, description="An API key was sent: logging out needs the JWT")
+@blp.people_only
 def logout(body):
-    """Revoke the presented access token and, when given, the refresh token."""
+    """Revoke the presented access token and, when given, the refresh token.
+
+    With `revoke_api_keys: true`, every API key of yours is revoked too (a password change
+    leaves them working)."""
     revoke(get_jwt())
+    if body.get("revoke_api_keys"):
+        revoke_all(current_user().id)
     if body.get("refresh"):
         try:
             payload = decode_token(body["refresh"])
@@ -122,8 +130,11 @@ def me():
 @blp.alt_response(401, description="Not authenticated")
 @blp.alt_response(403, description="The current password is wrong")
 @blp.alt_response(429, description="Too many attempts")
+@blp.people_only
 def change_password(body):
-    """Change your own password: every token issued before stops working; new ones are returned."""
+    """Change your own password: every token issued before stops working; new ones are returned.
+
+    API keys keep working: revoke them with logout's `revoke_api_keys` or one by one."""
     user = current_user()
     if not user.check_password(body["old_password"]):
         abort(403, message="The current password is wrong.")

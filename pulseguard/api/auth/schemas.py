@@ -28,6 +28,9 @@ class VerifySchema(Schema):
 
 class LogoutSchema(Schema):
     refresh = fields.Str(validate=validate.Length(max=4096))
+    revoke_api_keys = fields.Bool(
+        load_default=False, metadata={"description": "Revoke every API key of yours too."}
+    )
 
 
 class EmptySchema(Schema):
