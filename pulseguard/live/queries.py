@@ -6,7 +6,7 @@ from pulseguard.api.access import visible
 from pulseguard.api.ping_results.schemas import PingResultSchema
 from pulseguard.api.server_status.schemas import ServerStatusSchema
 from pulseguard.extensions import db
-from pulseguard.models import PingResult, RevokedToken, Server, ServerStatus, User
+from pulseguard.models import ApiKey, PingResult, RevokedToken, Server, ServerStatus, User
 from pulseguard.models.search import name_contains
 from pulseguard.monitoring.uptime import with_uptime
 
@@ -75,8 +75,9 @@ def _in_chunks(values, size=500):
 
 
 def revoked(viewers) -> set:
-    """Return the viewers whose token no longer holds: revoked by logout, made stale by a
-    password change, or of a user that is gone. One query per 500 users and per 500 tokens."""
+    """Return the viewers whose credential no longer holds: a token revoked by logout or made
+    stale by a password change, a revoked API key, or a user that is gone. One query per 500
+    users, per 500 tokens and per 500 keys."""
     versions: dict[int, int] = {}
     for ids in _in_chunks({viewer.id for viewer in viewers}):
         versions.update(
@@ -85,8 +86,19 @@ def revoked(viewers) -> set:
     jtis: set[str] = set()
     for chunk in _in_chunks({viewer.jti for viewer in viewers if viewer.jti}):
         jtis.update(db.session.scalars(select(RevokedToken.jti).where(RevokedToken.jti.in_(chunk))))
-    return {
-        viewer
-        for viewer in viewers
-        if versions.get(viewer.id) != viewer.token_version or viewer.jti in jtis
-    }
+    live_keys: set[int] = set()
+    for chunk in _in_chunks({viewer.api_key for viewer in viewers if viewer.api_key}):
+        live_keys.update(
+            db.session.scalars(
+                select(ApiKey.id).where(ApiKey.id.in_(chunk), ApiKey.revoked_at.is_(None))
+            )
+        )
+    return {viewer for viewer in viewers if _stale(viewer, versions, jtis, live_keys)}
+
+
+def _stale(viewer, versions, jtis, live_keys) -> bool:
+    if viewer.id not in versions:
+        return True
+    if viewer.api_key is not None:  # a password change leaves keys working
+        return viewer.api_key not in live_keys
+    return versions[viewer.id] != viewer.token_version or viewer.jti in jtis

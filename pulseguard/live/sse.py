@@ -4,7 +4,6 @@ import socket
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_jwt_extended import get_jwt
 from gevent.queue import Empty
 
 from pulseguard.api.blueprint import Blueprint
@@ -24,7 +23,7 @@ from pulseguard.live.stream import (
     Viewer,
 )
 from pulseguard.live.wire import client_socket, direct_socket, http_chunk, shutdown_socket
-from pulseguard.security import current_user
+from pulseguard.security import credential
 
 blp = Blueprint(
     "events",
@@ -208,7 +207,7 @@ def body(app, stream, sent_ids):
 
 def open_stream(args):
     """Register a stream with the hub, read its opening, and return the streaming response."""
-    viewer = Viewer.of(current_user(), get_jwt())
+    viewer = Viewer.of(credential())
     # Streams hold no DB connection while they wait or stream.
     db.session.remove()
     app = real_app()
@@ -249,7 +248,8 @@ class StatusEvents(MethodView):
     @blp.arguments(EventQuerySchema, location="query")
     @blp.response(200, content_type="text/event-stream", description=STREAM_DOC)
     @blp.doc(responses={"200": {"description": STREAM_DOC, "content": EVENT_STREAM}})
-    @blp.alt_response(401, description="No valid token (JSON error, no stream)")
+    @blp.alt_response(401, description="No valid token or API key (JSON error, no stream)")
+    @blp.alt_response(403, description="The API key lacks the `read` scope")
     def get(self, args):
         """Stream statuses and check results as they happen (Server-Sent Events)."""
         return open_stream(args)

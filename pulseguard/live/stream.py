@@ -22,18 +22,29 @@ class Unsent(bytes):
 
 
 class Viewer(NamedTuple):
-    """Who a stream belongs to, and the token it was opened with (no ORM object kept)."""
+    """Who a stream belongs to, and the credential it was opened with (no ORM object kept)."""
 
     id: int
     is_admin: bool
     jti: str | None = None
     token_version: int = 0
-    expires_at: float | None = None  # the token's exp, seconds since the epoch
+    expires_at: float | None = None  # the token's (or key's) expiry, seconds since the epoch
+    api_key: int | None = None  # the id of the API key the stream was opened with
 
     @classmethod
-    def of(cls, user, token: dict) -> "Viewer":
-        """Return the viewer of a decoded access token."""
-        return cls(user.id, user.is_admin, token.get("jti"), token.get("ver", 0), token.get("exp"))
+    def of(cls, credential) -> "Viewer":
+        """Return the viewer of a request's credential (security.Credential)."""
+        grant = credential.grant
+        if grant is not None:
+            return cls(credential.id, credential.is_admin, None, 0, grant.expires_at, grant.id)
+        token = credential.token
+        return cls(
+            credential.id,
+            credential.is_admin,
+            token.get("jti"),
+            token.get("ver", 0),
+            token.get("exp"),
+        )
 
     def seconds_left(self) -> float | None:
         """Return how long the token stays valid (None: for ever)."""

@@ -3,7 +3,6 @@
 import logging
 
 from flask import Blueprint, current_app
-from flask_jwt_extended import get_jwt
 from marshmallow import ValidationError
 from simple_websocket import ConnectionClosed
 
@@ -22,13 +21,14 @@ from pulseguard.live.stream import (
     Viewer,
 )
 from pulseguard.live.wire import Connection, direct_socket, ws_text_frame
-from pulseguard.security import authenticate_request
+from pulseguard.security import authenticate_request, credential
 from pulseguard.web_extensions import sock
 
 log = logging.getLogger(__name__)
 bp = Blueprint("live_ws", __name__)
 
 UNAUTHENTICATED = 4001
+FORBIDDEN = 4003  # an API key without the read scope
 GOING_AWAY = 1001
 
 
@@ -228,12 +228,18 @@ def serve(ws, viewer):
 
 @sock.route("/ws/status/", bp=bp)
 def status_socket(ws):
-    """Authenticate (header or ?token=), or close with 4001; then serve the client."""
+    """Authenticate (a JWT in the header or ?token=, an API key in a header), or close with
+    4001 (4003 for a key without `read`); then serve the client."""
     user = authenticate_request()
     if user is None:
         db.session.remove()
         ws.close(UNAUTHENTICATED, "Authentication required: send a valid access token.")
         return
-    viewer = Viewer.of(user, get_jwt())
+    grant = credential().grant
+    if grant is not None and not grant.allows("read"):
+        db.session.remove()
+        ws.close(FORBIDDEN, "This API key lacks the 'read' scope.")
+        return
+    viewer = Viewer.of(credential())
     db.session.remove()
     serve(ws, viewer)

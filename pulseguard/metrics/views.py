@@ -1,11 +1,12 @@
-"""GET /metrics (Prometheus text), optionally behind a bearer token, and request counting."""
+"""GET /metrics (Prometheus text), optionally behind a bearer token or an API key, and request
+counting."""
 
 import hmac
 
 from flask import Blueprint, Response, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
-from pulseguard import metrics
+from pulseguard import keyauth, metrics
 from pulseguard.errors import error_response
 from pulseguard.metrics.collector import Collector
 
@@ -13,9 +14,14 @@ bp = Blueprint("metrics", __name__)
 
 
 def authorized() -> bool:
-    """Tell whether the request may read metrics (always, unless METRICS_TOKEN is set)."""
+    """Tell whether the request may read metrics: always, unless METRICS_TOKEN is set; then with
+    that token or an API key with the `read` scope (a bad key: the keys' one 401)."""
     token = current_app.config.get("METRICS_TOKEN")
     if not token:
+        return True
+    key = keyauth.presented_key()
+    if key is not None:
+        keyauth.require(keyauth.resolve(key)[1], "read")
         return True
     sent = request.headers.get("Authorization", "")
     return hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
