@@ -17,12 +17,14 @@ from pulseguard.extensions import db
 from pulseguard.models import ApiKey, User
 from pulseguard.models.api_key import LAST_USED_EVERY, PREFIX, split_key
 from pulseguard.models.types import utcnow
+from pulseguard.ratelimit import api_key_retry_after
 
 log = logging.getLogger(__name__)
 
 INVALID = "Invalid or expired API key"
 TWO_CREDENTIALS = "Send one credential, not two"
 IN_QUERY = "API keys are never accepted in a query string: send the X-API-Key header."
+TOO_MANY = "Too many requests with this API key; wait a little (see Retry-After)."
 PEOPLE_ONLY = "API keys cannot do this: sign in with your password (a JWT) instead."
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -77,6 +79,9 @@ def resolve(key: str) -> tuple[User, Grant]:
             log.info("Refused API key %s%s", PREFIX, parts[0])
         abort(401, message=INVALID)
     api_key, user = row
+    wait = api_key_retry_after(api_key.key_id)
+    if wait is not None:
+        abort(429, message=TOO_MANY, headers={"Retry-After": str(wait)})
     expires = api_key.expires_at.timestamp() if api_key.expires_at else None
     grant = Grant(api_key.id, api_key.key_id, frozenset(api_key.scopes), expires)
     note_use(api_key)

@@ -5,9 +5,15 @@ REDIS_URL is set, so every web process shares them; if Redis stops answering, ea
 back to counting in memory rather than refusing sign-ins.
 """
 
+import logging
+import time
+
 from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse_many
+
+log = logging.getLogger(__name__)
 
 # endpoint -> the config key holding its limits
 LIMITED = {
@@ -26,6 +32,23 @@ def limits_of(config_key):
 
 def message():
     return "Too many attempts; wait a little and try again (see Retry-After)."
+
+
+def api_key_retry_after(key_id: str) -> int | None:
+    """Count a request of an API key; return the seconds to wait when it is over
+    API_KEY_RATE_LIMIT, else None (also when limits are off or their storage fails)."""
+    limiter = current_app.extensions.get("pulseguard_limiter")
+    if limiter is None:
+        return None
+    identity = (current_app.config["RATELIMIT_KEY_PREFIX"], "api-key", key_id)
+    try:
+        for item in parse_many(current_app.config["API_KEY_RATE_LIMIT"]):
+            if not limiter.limiter.hit(item, *identity):
+                reset = limiter.limiter.get_window_stats(item, *identity).reset_time
+                return max(1, int(reset - time.time()) + 1)
+    except Exception:  # noqa: BLE001 - a limit store that fails never refuses a request
+        log.warning("Could not count an API key request", exc_info=True)
+    return None
 
 
 def init_app(app):
