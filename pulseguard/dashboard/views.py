@@ -60,3 +60,9 @@ def server(server_id):
 def edit_server(server_id):
     """Show the form to edit a server."""
     return server_form(server_id)
+
+
+@bp.get("/api-keys")
+def api_keys():
+    """Show your API keys: create one (shown once), see when each was last used, revoke."""
+    return page("api_keys.html")
