@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from pulseguard.extensions import db
+from pulseguard.models.server_key import ServerKeyTakenError
 from pulseguard.models.user import UsernameTakenError
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ def handle_integrity_error(error):
     return error_response(409, "Conflict with existing data.")
 
 
-def handle_username_taken(error):
+def handle_name_taken(error):
+    """A name that must be unique is taken (a username, a server key): 409 with its message."""
     return error_response(409, error.message)
 
 
@@ -58,5 +60,6 @@ def handle_unexpected(error):
 def init_app(app):
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(IntegrityError, handle_integrity_error)
-    app.register_error_handler(UsernameTakenError, handle_username_taken)
+    app.register_error_handler(UsernameTakenError, handle_name_taken)
+    app.register_error_handler(ServerKeyTakenError, handle_name_taken)
     app.register_error_handler(Exception, handle_unexpected)

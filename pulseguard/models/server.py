@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pulseguard.extensions import db
+from pulseguard.models.server_key import default_key
 from pulseguard.models.types import UTCDateTime, utcnow
 from pulseguard.states import MonitoringState
 
@@ -14,11 +15,16 @@ class Server(db.Model):
     __tablename__ = "servers"
     # Rewritten on every check or claim: half of each page free for HOT updates on PostgreSQL (see
     # migration 0003), so the old row versions are reclaimed in place instead of growing the table.
-    __table_args__ = {"postgresql_with": {"fillfactor": 50}}
+    __table_args__ = (
+        UniqueConstraint("owner_id", "key", name="uq_servers_owner_key"),
+        {"postgresql_with": {"fillfactor": 50}},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    # Stable per owner (config as code, slug push URLs): see models/server_key.py.
+    key: Mapped[str] = mapped_column(String(100), default=default_key)
     protocol: Mapped[str] = mapped_column(String(10), default="https")  # a kind (pulseguard.kinds)
     host: Mapped[str] = mapped_column(String(255))
     port: Mapped[int | None]

@@ -13,6 +13,7 @@ from pulseguard.extensions import db
 from pulseguard.models import Server, ServerStatus
 from pulseguard.models.monitored import is_checked
 from pulseguard.models.search import matching
+from pulseguard.models.server_key import assign_key
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring import timeline
 from pulseguard.security import current_user
@@ -37,8 +38,9 @@ def apply(server, data):
     was_checked = server.monitoring_state is not None and is_checked(server)
     settings = data.get("settings") or {}
     for key, value in data.items():
-        if key != "settings":
+        if key not in ("settings", "key"):
             setattr(server, key, value)
+    assign_key(server, data.get("key"))
     kind = kinds.get(server.protocol)
     foreign = {block: [f"Not allowed for protocol '{kind.name}'."] for block in settings}
     foreign.pop(kind.block, None)

@@ -9,6 +9,7 @@ from pulseguard import kinds
 from pulseguard.api.fields import Choice, Timestamp
 from pulseguard.api.notification_configs.schemas import NotificationConfigSchema
 from pulseguard.models import MonitoringState
+from pulseguard.models.server_key import KEY_PATTERN
 
 HOSTNAME = re.compile(
     r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$",
@@ -32,6 +33,16 @@ class ServerFields(Schema):
 
     id = fields.Int(dump_only=True)
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    key = fields.Str(
+        load_default=None,
+        validate=validate.Regexp(
+            KEY_PATTERN, error="Use 1 to 100 lowercase letters, digits, - and _ (not first)."
+        ),
+        metadata={
+            "description": "Stable per owner (config as code, push URLs). Default: made from "
+            "the name (`web-1`, then `web-1-2`); kept when omitted on an update."
+        },
+    )
     protocol = Choice(kinds.names(), load_default=kinds.names()[0])
     host = fields.Str(required=True, validate=validate_host)
     port = fields.Int(allow_none=True, load_default=None, validate=validate.Range(1, 65535))

@@ -1,0 +1,73 @@
+"""A server's `key`: its stable name per owner, for config as code and slug push URLs.
+
+The API assigns it when the server is made, from its name (`API (prod)` -> `api-prod`, then
+`api-prod-2` on a clash); it can be changed, and is unique among the owner's servers.
+"""
+
+import re
+import secrets
+import string
+import unicodedata
+
+from sqlalchemy import select
+
+from pulseguard.extensions import db
+
+KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,99}$"
+MAX_LENGTH = 100
+
+
+class ServerKeyTakenError(Exception):
+    """Another of the owner's servers has this key (the API answers 409)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.message = f"key '{key}' is already used by another of your servers"
+
+
+def slugify(name: str) -> str:
+    """Return a key made from a name: ASCII lowercase, runs of anything else become `-`."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9_]+", "-", ascii_name.lower()).strip("-_")
+    return slug[:MAX_LENGTH].rstrip("-_") or "server"
+
+
+def default_key(context) -> str:
+    """The column default, for rows written without the API (seeds, benchmarks): the name's
+    slug and a random suffix, so that it never clashes. The API assigns keys itself."""
+    name = context.get_current_parameters().get("name") or "server"
+    suffix = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(8))
+    return f"{slugify(name)[: MAX_LENGTH - 9]}-{suffix}"
+
+
+def keys_of_owner(owner_id: int, server_id: int | None = None) -> set[str]:
+    """Return the keys of an owner's servers (but the given one)."""
+    from pulseguard.models.server import Server
+
+    stmt = select(Server.key).where(Server.owner_id == owner_id)
+    if server_id is not None:
+        stmt = stmt.where(Server.id != server_id)
+    return set(db.session.scalars(stmt))
+
+
+def first_free(wanted: str, taken: set[str]) -> str:
+    """Return `wanted`, or `wanted-2`, `wanted-3`... whichever is not taken."""
+    key, n = wanted, 1
+    while key in taken:
+        n += 1
+        suffix = f"-{n}"
+        key = wanted[: MAX_LENGTH - len(suffix)] + suffix
+    return key
+
+
+def assign_key(server, wanted: str | None) -> None:
+    """Give a server the key asked for (409 if the owner uses it), or one from its name."""
+    if wanted is None and server.key:
+        return
+    taken = keys_of_owner(server.owner_id, server.id)
+    if wanted is not None:
+        if wanted in taken:
+            raise ServerKeyTakenError(wanted)
+        server.key = wanted
+    else:
+        server.key = first_free(slugify(server.name), taken)
