@@ -123,6 +123,10 @@ class Config:
     PRUNE_BATCH_SIZE = int(env("PRUNE_BATCH_SIZE", 5000))
     ROLLUP_RETENTION_DAYS = int(env("ROLLUP_RETENTION_DAYS", 90))
     STATE_RETENTION_DAYS = int(env("STATE_RETENTION_DAYS", 400))  # daily state rollups (bars)
+    PUBLIC_CACHE_TTL_S = int(env("PUBLIC_CACHE_TTL_S", 30))  # public status-page JSON, per slug
+    RATE_LIMIT_PUBLIC = env(
+        "RATE_LIMIT_PUBLIC", "300 per minute"
+    )  # per IP, /api/public/ and /status/
     WORKER_QUEUES = env("WORKER_QUEUES", "upkeep,checks,notify")
     SSE_HEARTBEAT_S = float(env("SSE_HEARTBEAT_S", 15))
     # Live streams: batches a stream may fall behind before it is dropped; replay cap on resume.

@@ -52,6 +52,7 @@ def create_app(config=None, migrations=False):
     )
     from pulseguard.dashboard import bp as dashboard_bp
     from pulseguard.extensions import db
+    from pulseguard.pages import bp as pages_bp
     from pulseguard.web_extensions import sock
 
     app = create_worker_app(config)
@@ -67,6 +68,7 @@ def create_app(config=None, migrations=False):
     errors.init_app(app)  # after the Api, so that the one error shape wins
     app.register_blueprint(health.bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(pages_bp)
     cli.init_app(app)
     metrics.init_app(app)
     headers.init_app(app)

@@ -13,6 +13,9 @@ STRICT_CSP = (
 )
 # Swagger UI's page starts itself with one inline script; it is served only under /api/docs.
 DOCS_CSP = STRICT_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+# A public status page may show its owner's logo from another https site (the visitor's browser
+# fetches it; PulseGuard never does).
+PAGE_CSP = STRICT_CSP.replace("img-src 'self' data:", "img-src 'self' data: https:")
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -27,7 +30,8 @@ def add_security_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     docs = request.path == "/api/docs" or request.path.startswith("/api/docs/")
-    response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else STRICT_CSP)
+    csp = DOCS_CSP if docs else PAGE_CSP if request.path.startswith("/status/") else STRICT_CSP
+    response.headers.setdefault("Content-Security-Policy", csp)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

@@ -1,4 +1,4 @@
-"""Rate limits on sign-in and token routes (flask-limiter), answered as 429 in the one error shape.
+"""Rate limits on sign-in, token and public routes (flask-limiter), answered as 429 JSON.
 
 One Limiter per app (tests build several apps with different limits). Counters live in Redis when
 REDIS_URL is set, so every web process shares them; if Redis stops answering, each process falls
@@ -23,6 +23,8 @@ LIMITED = {
     "auth.refresh": "RATE_LIMIT_TOKEN",
     "auth.verify": "RATE_LIMIT_TOKEN",
 }
+# Public routes share one budget per client address (RATE_LIMIT_PUBLIC): status pages, badges.
+PUBLIC_PREFIXES = ("public_pages.", "status_html.")
 
 
 def limits_of(config_key):
@@ -51,6 +53,10 @@ def api_key_retry_after(key_id: str) -> int | None:
     return None
 
 
+def public_message():
+    return "Too many requests; wait a little and try again (see Retry-After)."
+
+
 def init_app(app):
     """Wrap the limited endpoints of an app whose routes are registered; no I/O here."""
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
@@ -66,4 +72,10 @@ def init_app(app):
         if view is not None:
             wrapped = limiter.limit(limits_of(config_key), error_message=message)(view)
             app.view_functions[endpoint] = wrapped
+    public = limiter.shared_limit(
+        limits_of("RATE_LIMIT_PUBLIC"), scope="public", error_message=public_message
+    )
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith(PUBLIC_PREFIXES) and not endpoint.endswith(".static"):
+            app.view_functions[endpoint] = public(view)
     app.extensions["pulseguard_limiter"] = limiter

@@ -13,10 +13,12 @@ from pulseguard.api import (
     notification_configs,
     notification_deliveries,
     ping_results,
+    public_pages,
     root,
     server_status,
     servers,
     status_changes,
+    status_pages,
     users,
 )
 from pulseguard.api.fields import IdRouteConverter
@@ -34,6 +36,8 @@ BLUEPRINTS = (
     status_changes,
     history,
     maintenance_windows,
+    status_pages,
+    public_pages,
 )
 
 

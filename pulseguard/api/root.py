@@ -13,6 +13,7 @@ RESOURCES = {
     "status-changes": "status_changes.StatusChanges",
     "users": "users.Users",
     "maintenance-windows": "maintenance_windows.MaintenanceWindows",
+    "status-pages": "status_pages.StatusPages",
     "auth-token": "auth.token",
     "auth-me": "auth.me",
     "api-keys": "api_keys.ApiKeys",

@@ -11,6 +11,7 @@ from pulseguard.models.server_status import ServerStatus
 from pulseguard.models.state_day import StateDay
 from pulseguard.models.state_span import StateSpan
 from pulseguard.models.status_change import StatusChange
+from pulseguard.models.status_page import StatusPage
 from pulseguard.models.uptime_rollup import UptimeRollup
 from pulseguard.models.user import User
 from pulseguard.states import CheckOutcome, Health, MonitoringState
@@ -31,6 +32,7 @@ __all__ = [
     "StateDay",
     "StateSpan",
     "StatusChange",
+    "StatusPage",
     "UptimeRollup",
     "User",
 ]

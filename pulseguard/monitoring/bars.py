@@ -6,7 +6,6 @@ interval of the server's current state. Raw results are never read. Maintenance 
 sides of the uptime fraction (the `exclude` rule), pauses and "not checked yet" too.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -40,14 +39,21 @@ class Timeline:
         while day <= (b - timedelta(microseconds=1)).date():
             midnight = day_start(day)
             for slot, seconds in self.days.get(day, {}).items():
-                if a <= midnight + timedelta(seconds=SLOT_S * int(slot)) < b:
+                slot_start = midnight + timedelta(seconds=SLOT_S * int(slot))
+                # Overlapping quarters count whole: exact at day edges (on quarter boundaries in
+                # every zone) and where the timeline begins, within 15 minutes at a window's start.
+                if a < slot_start + timedelta(seconds=SLOT_S) and slot_start < b:
                     for i in range(4):
                         counted[i] += seconds[i]
             day += timedelta(days=1)
         column = COUNTED.get(self.state)
         if column is not None:
             counted[column] += max(0.0, (b - max(a, self.since)).total_seconds())
-        return (b - a).total_seconds(), counted
+        observed = (b - a).total_seconds()
+        total = sum(counted)
+        if total > observed:  # a window starting inside a quarter: scale it back
+            counted = [c * observed / total for c in counted]
+        return observed, counted
 
 
 def timelines(server_ids, first_day: date) -> dict[int, Timeline]:
@@ -136,14 +142,18 @@ WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta
            "90d": timedelta(days=90)}  # fmt: skip
 
 
+def uptime_of(line: Timeline, now: datetime, names=("24h", "30d", "90d")) -> dict:
+    """Return {window: time-weighted uptime % or None} of one timeline (quarter-hour precision)."""
+    out = {}
+    for name in names:
+        observed, counted = line.tally(now - WINDOWS[name], now, now)
+        out[name] = bar(now.date(), observed, counted)["uptime_pct"]
+    return out
+
+
 def uptime_windows(server_ids, names=("24h", "30d", "90d"), now=None) -> dict[int, dict]:
-    """Return {server_id: {window: time-weighted uptime % or None}} (quarter-hour precision)."""
+    """Return {server_id: {window: time-weighted uptime % or None}}."""
     now = now or utcnow()
     longest = max(WINDOWS[n] for n in names)
     loaded = timelines(server_ids, (now - longest).date())
-    out: dict[int, dict] = defaultdict(dict)
-    for sid, line in loaded.items():
-        for name in names:
-            observed, counted = line.tally(now - WINDOWS[name], now, now)
-            out[sid][name] = bar(now.date(), observed, counted)["uptime_pct"]
-    return out
+    return {sid: uptime_of(line, now, names) for sid, line in loaded.items()}

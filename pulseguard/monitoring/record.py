@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import gevent
 from sqlalchemy import bindparam, insert, select, update
 
-from pulseguard import bus, metrics
+from pulseguard import bus, metrics, pagecache
 from pulseguard.checks.runner import Result
 from pulseguard.extensions import db
 from pulseguard.models import (
@@ -192,6 +192,7 @@ def _write(results):
     else:
         rollups.write(connection)
     db.session.commit()
+    pagecache.clear_servers({m.server_id for m in moves})  # pages showing a changed status
     return checks, pings, ping_ids, change_ids
 
 

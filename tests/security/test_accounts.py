@@ -108,7 +108,11 @@ def test_only_the_documented_operations_are_public(client):
                 public.add((method, path))
             else:
                 protected.append((method, path))
-    assert public == PUBLIC
+    # Everything under /api/public/ (status pages, badges) is public, and read-only.
+    public_reads = {(m, p) for m, p in public if p.startswith("/api/public/")}
+    assert public_reads and {m for m, _p in public_reads} == {"get"}
+    assert public - public_reads == PUBLIC
+    assert not [p for _m, p in protected if p.startswith("/api/public/")]
     for method, path in protected:
         response = client.request(method.upper(), fill_ids(path), json={})
         assert response.status_code == 401, (method, path, response.status_code)

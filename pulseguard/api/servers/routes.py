@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy.orm import selectinload
 
-from pulseguard import kinds
+from pulseguard import kinds, pagecache
 from pulseguard.api.access import get_own_server, visible_servers
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
 from pulseguard.api.servers import blp
@@ -111,6 +111,7 @@ class ServerById(MethodView):
         server = get_own_server(server_id)
         apply(server, data)
         db.session.commit()
+        pagecache.clear_servers([server_id])  # its name or status may show on a page
         return server
 
     @blp.arguments(ServerSchema(partial=True))
@@ -121,6 +122,7 @@ class ServerById(MethodView):
         server = get_own_server(server_id)
         apply(server, data)
         db.session.commit()
+        pagecache.clear_servers([server_id])  # its name or status may show on a page
         return server
 
     @blp.response(204)
@@ -129,3 +131,4 @@ class ServerById(MethodView):
         """Stop monitoring a server and delete its history."""
         db.session.delete(get_own_server(server_id))
         db.session.commit()
+        pagecache.clear_servers([server_id])

@@ -1,0 +1,69 @@
+"""Routes of /api/public/: a page's summary, its daily bars and its badge."""
+
+import json
+
+from flask import current_app, request
+from marshmallow import Schema, fields, validate
+
+import pulseguard.badges as badges
+from pulseguard.api.blueprint import PUBLIC_DOC
+from pulseguard.api.public_pages import blp
+from pulseguard.pages.answers import conditional, dumps, published_page, summary_body
+from pulseguard.pages.summary import uptime_bars
+
+SLUG = "/status-pages/<string(minlength=1, maxlength=64):slug>"
+SUMMARY_CACHE = "public, max-age=30, stale-while-revalidate=60"
+OVERALL_BADGE = {
+    "operational": ("operational", "brightgreen"),
+    "degraded": ("degraded", "yellow"),
+    "partial_outage": ("partial outage", "orange"),
+    "major_outage": ("major outage", "red"),
+    "maintenance": ("maintenance", "blue"),
+}
+
+
+class DaysSchema(Schema):
+    days = fields.Int(validate=validate.Range(1, 90), metadata={"description": "1..90"})
+
+
+@blp.route(SLUG + "/", methods=["GET"])
+@blp.doc(**PUBLIC_DOC)
+@blp.response(200, description="The page's summary: overall status, groups and components")
+@blp.alt_response(304, description="Not modified (If-None-Match)")
+@blp.alt_response(404, description="No such page, or not published")
+def page_summary(slug):
+    """Return a published page's summary (cached per slug for up to 30 s, cleared by changes)."""
+    return conditional(summary_body(slug), "application/json", SUMMARY_CACHE)
+
+
+@blp.route(SLUG + "/uptime/", methods=["GET"])
+@blp.doc(**PUBLIC_DOC)
+@blp.arguments(DaysSchema, location="query")
+@blp.response(200, description="Daily bars per component, oldest day first, in the page's zone")
+@blp.alt_response(404, description="No such page, or not published")
+def page_uptime(args, slug):
+    """Return a published page's daily bars (time-weighted, from the daily state rollups)."""
+    page = published_page(slug)
+    days = args.get("days", page.bar_days)
+    if not page.show_bars:
+        body = {"timezone": page.timezone, "days": [], "components": {}}
+    else:
+        body = uptime_bars(page, days)
+    return conditional(dumps(body), "application/json", SUMMARY_CACHE)
+
+
+@blp.route(SLUG + "/badge.<any(svg, json):fmt>", methods=["GET"])
+@blp.doc(**PUBLIC_DOC)
+@blp.response(200, description="The page's overall status as an SVG or shields.io JSON badge")
+@blp.alt_response(404, description="No such page, or not published")
+def page_badge(slug, fmt):
+    """Return a published page's overall status badge (`badge.svg` or `badge.json`)."""
+    status = json.loads(summary_body(slug))["overall"]["status"]
+    message, color = OVERALL_BADGE[status]
+    label = request.args.get("label", "status")[: badges.LABEL_MAX]
+    cache = f"public, max-age={current_app.config.get('BADGE_MAX_AGE_S', 60)}"
+    if fmt == "svg":
+        return conditional(badges.svg(label, message, color).encode(), "image/svg+xml", cache)
+    return conditional(
+        dumps(badges.endpoint_json(label, message, color)), "application/json", cache
+    )

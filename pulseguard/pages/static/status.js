@@ -1,0 +1,48 @@
+// The public page updates itself: it polls its summary JSON every refresh_seconds (an ETag
+// makes an unchanged page a 304) and rewrites the statuses in place. Without JavaScript the
+// page reloads itself instead (<noscript> meta refresh).
+const body = document.body;
+const url = body.dataset.summaryUrl;
+const every = Math.max(30, Number(body.dataset.refresh) || 60) * 1000;
+const words = (status) => status.replace(/_/g, " ");
+const pct = (value) => (value === null || value === undefined ? "n/a" : `${value.toFixed(2)}%`);
+
+function setStatus(element, status, text) {
+  element.className = element.className.replace(/\bs-\S+/g, "").trim() + ` s-${status}`;
+  if (text !== undefined) element.querySelector(".label, .message").textContent = text;
+}
+
+function apply(summary) {
+  const overall = document.getElementById("overall");
+  setStatus(overall, summary.overall.status, summary.overall.message);
+  overall.dataset.status = summary.overall.status;
+  document.title = `${summary.title}: ${summary.overall.message}`;
+  for (const group of summary.groups) {
+    for (const c of group.components) {
+      const row = document.querySelector(`[data-component="${c.id}"]`);
+      if (!row) continue;
+      row.dataset.status = c.status;
+      setStatus(row.querySelector(".state"), c.status, words(c.status));
+      for (const cell of row.querySelectorAll("[data-uptime]")) {
+        cell.textContent = pct(c.uptime && c.uptime[cell.dataset.uptime]);
+      }
+      const response = row.querySelector("[data-response]");
+      if (response && c.response_time_ms !== null) response.textContent = `${Math.round(c.response_time_ms)} ms`;
+    }
+  }
+  const generated = document.getElementById("generated");
+  generated.dateTime = summary.generated_at;
+  generated.textContent = `${summary.generated_at.slice(0, 19).replace("T", " ")} UTC`;
+}
+
+async function poll() {
+  try {
+    const response = await fetch(url, { cache: "no-cache", headers: { Accept: "application/json" } });
+    if (response.ok) apply(await response.json());
+  } catch (error) {
+    // Offline for a moment: keep what is shown and try again at the next tick.
+  }
+  setTimeout(poll, every);
+}
+
+setTimeout(poll, every);
