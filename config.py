@@ -149,6 +149,9 @@ class Config:
     CORS_ORIGINS = [o.strip() for o in env("CORS_ORIGINS", "").split(",") if o.strip()]
     TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", 0))
     MAX_CONTENT_LENGTH = int(env("MAX_BODY_BYTES", 1024 * 1024))  # larger bodies: 413
+    # Where checks and notifications may connect (pulseguard/checks/guard.py): CIDRs or groups.
+    TARGET_DENY_NETWORKS = env("TARGET_DENY_NETWORKS", "default")
+    TARGET_ALLOW_NETWORKS = env("TARGET_ALLOW_NETWORKS", "")
     PUBLIC_URL = env("PUBLIC_URL", "http://localhost:5000")
     # Notifications.
     SMTP_HOST = env("SMTP_HOST", "localhost")

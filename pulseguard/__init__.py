@@ -17,6 +17,7 @@ def create_worker_app(config=None):
     from sqlalchemy.engine import Engine
 
     from pulseguard import logs, sqlite
+    from pulseguard.checks.guard import guard_of
     from pulseguard.extensions import db
 
     if not event.contains(Engine, "connect", sqlite.pragmas):
@@ -25,6 +26,7 @@ def create_worker_app(config=None):
     app.config.from_object(config or config_for())
     app.url_map.strict_slashes = False
     app.json.sort_keys = False
+    guard_of(app.config)  # a bad TARGET_*_NETWORKS value fails at start, not at the first check
     logs.init_app(app)
     import pulseguard.models  # noqa: F401 - register the tables with SQLAlchemy
 

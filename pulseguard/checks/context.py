@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from functools import cache
 
+from config import Config
+from pulseguard.checks.guard import Guard, guard_of
 from pulseguard.checks.http import HttpProber
 
 
@@ -11,9 +13,16 @@ class ProbeContext:
     """The shared resources a probe may use; one per check engine (or per process, by default)."""
 
     http: HttpProber = field(default_factory=HttpProber)
+    guard: Guard = field(default_factory=Guard)  # TCP's; HttpProber holds the same one
+
+    @classmethod
+    def of(cls, config, **http) -> "ProbeContext":
+        """Build the context a config asks for: its guard, and an HttpProber that uses it."""
+        guard = guard_of(config)
+        return cls(guard=guard, http=HttpProber(guard=guard, **http))
 
 
 @cache
 def default_context() -> ProbeContext:
     """The process-wide context of probes run outside a check engine (CLI, tests)."""
-    return ProbeContext()
+    return ProbeContext.of(vars(Config))

@@ -26,6 +26,7 @@ from urllib3.exceptions import (
 )
 
 from pulseguard.checks.expected import status_expected
+from pulseguard.checks.guard import BlockedConnectionError, Guard, guard_pools
 from pulseguard.checks.outcome import ERROR, FAILURE, SUCCESS, Outcome, timed_out
 from pulseguard.checks.target import Target
 from pulseguard.checks.tls import certificate_expiry, insecure_context, verifying_context
@@ -61,12 +62,22 @@ def url_of(scheme: str, host: str, port: int | None, path: str, default_port=Non
 class HttpProber:
     """Runs HTTP(S) checks; one instance per process shares its pools and TLS contexts."""
 
-    def __init__(self, cafile: str | None = None, pool_size: int = 100, num_pools: int = 1000):
+    def __init__(
+        self,
+        cafile: str | None = None,
+        pool_size: int = 100,
+        num_pools: int = 1000,
+        guard: Guard | None = None,
+    ):
         common: dict = {"num_pools": num_pools, "maxsize": pool_size, "retries": False}
-        self.verified = urllib3.PoolManager(ssl_context=verifying_context(cafile), **common)
-        self.insecure = urllib3.PoolManager(
+        guard = guard or Guard()
+        self.verified = guard_pools(
+            urllib3.PoolManager(ssl_context=verifying_context(cafile), **common), guard
+        )
+        insecure = urllib3.PoolManager(
             ssl_context=insecure_context(), cert_reqs="CERT_NONE", assert_hostname=False, **common
         )
+        self.insecure = guard_pools(insecure, guard)
 
     def probe(self, target: Target) -> Outcome:
         """Check one HTTP(S) target; never raises for network problems."""
@@ -130,6 +141,8 @@ def failed(exc: BaseException, target: Target) -> Outcome:
 
 def network_message(exc: BaseException) -> str:
     """A short human text for a connection-level error."""
+    if isinstance(exc, BlockedConnectionError):
+        return exc.blocked
     text = str(exc)
     if isinstance(exc, NameResolutionError) or "Name or service not known" in text:
         return "DNS lookup failed"

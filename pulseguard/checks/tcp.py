@@ -3,15 +3,19 @@
 import socket
 import time
 
+from pulseguard.checks.guard import Guard, TargetBlockedError
 from pulseguard.checks.outcome import ERROR, SUCCESS, Outcome, timed_out
 from pulseguard.checks.target import Target
 
 
-def probe_tcp(target: Target, _context=None) -> Outcome:
-    """Open and close a TCP connection to the target."""
+def probe_tcp(target: Target, context=None) -> Outcome:
+    """Open and close a TCP connection to the target (to an address the guard allows)."""
+    guard = getattr(context, "guard", None) or Guard()
     started = time.perf_counter()
     try:
-        sock = socket.create_connection((target.host, target.port), timeout=target.timeout_s)
+        sock = guard.connect(target.host, target.port or 0, timeout=target.timeout_s)
+    except TargetBlockedError as blocked:
+        return Outcome(ERROR, None, None, str(blocked))
     except TimeoutError:
         return timed_out(target.timeout_s)
     except socket.gaierror:

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from pulseguard import kinds
+from pulseguard.checks.context import ProbeContext
 from pulseguard.checks.runner import run_batch
 from pulseguard.extensions import db
 from pulseguard.models import Health, Server
@@ -41,7 +42,8 @@ def run_checks(server_ids):
     if not targets:
         click.echo("No active servers to check.")
         return
-    recorded = record_results(run_batch(targets, current_app.config["CHECK_POOL_SIZE"]))
+    context = ProbeContext.of(current_app.config)  # its guard (TARGET_*_NETWORKS) applies
+    recorded = record_results(run_batch(targets, current_app.config["CHECK_POOL_SIZE"], context))
     rows = [
         (
             f"{r.name} (#{r.server_id})",

@@ -11,7 +11,6 @@ import time
 import gevent
 
 from pulseguard.checks.context import ProbeContext
-from pulseguard.checks.http import HttpProber
 from pulseguard.checks.runner import ScheduledRunner
 from pulseguard.monitoring.writer import ResultWriter
 
@@ -24,10 +23,8 @@ class CheckEngine:
 
     def __init__(self, app):
         config = app.config
-        self.context = ProbeContext(
-            http=HttpProber(
-                cafile=config.get("CHECK_CA_BUNDLE"), pool_size=config["CHECK_POOL_SIZE"]
-            )
+        self.context = ProbeContext.of(
+            config, cafile=config.get("CHECK_CA_BUNDLE"), pool_size=config["CHECK_POOL_SIZE"]
         )
         self.writer = ResultWriter(
             app, max_batch=config["RECORD_BATCH_SIZE"], max_delay=config["RECORD_DELAY_S"]

@@ -6,7 +6,9 @@ import json
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
+from pulseguard.checks.guard import BlockedConnectionError, Guard, guard_of, guard_pools
 from pulseguard.notify.transport import Message, TransportError
 
 SIGNATURE_HEADER = "X-PulseGuard-Signature"
@@ -26,6 +28,24 @@ def origin(url: str) -> tuple:
     return parts.scheme.lower(), parts.hostname, parts.port
 
 
+class GuardedAdapter(HTTPAdapter):
+    """requests' adapter, connecting only to addresses the guard allows."""
+
+    def __init__(self, guard: Guard):
+        self.guard = guard
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        guard_pools(self.poolmanager, self.guard)
+
+
+def blocked_reason(error: requests.RequestException) -> str | None:
+    """Return the guard's refusal behind a requests error, or None."""
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return reason.blocked if isinstance(reason, BlockedConnectionError) else None
+
+
 class WebhookTransport:
     """POST a message's payload to one URL."""
 
@@ -34,6 +54,7 @@ class WebhookTransport:
     def __init__(self, config: dict):
         self.secret = config.get("WEBHOOK_SECRET")
         self.timeout_s = float(config.get("WEBHOOK_TIMEOUT_S", 5))
+        self.guard = guard_of(config)
 
     def send(self, recipient: str, message: Message) -> None:
         """Deliver the payload, or raise TransportError."""
@@ -47,6 +68,8 @@ class WebhookTransport:
             headers[SIGNATURE_HEADER] = sign(self.secret, body)
         url = recipient
         with requests.Session() as session:
+            for scheme in ("http://", "https://"):
+                session.mount(scheme, GuardedAdapter(self.guard))
             for _ in range(MAX_REDIRECTS + 1):
                 response = self._post(session, url, body, headers)
                 if not response.is_redirect:
@@ -62,6 +85,8 @@ class WebhookTransport:
         except requests.Timeout as error:
             raise TransportError(f"Webhook timed out after {self.timeout_s:g}s") from error
         except requests.RequestException as error:
+            if blocked := blocked_reason(error):
+                raise TransportError(f"Webhook: {blocked}", permanent=True) from error
             raise TransportError(f"Webhook request failed: {error}") from error
 
     @staticmethod

@@ -1,10 +1,13 @@
 """NotificationConfig schemas and per-channel recipient validation."""
 
 import re
+from urllib.parse import urlsplit
 
+from flask import current_app
 from marshmallow import Schema, fields, validate
 
 from pulseguard.api.fields import Choice, Id, IdList
+from pulseguard.checks.guard import guard_of
 from pulseguard.models import Channel
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -21,7 +24,15 @@ RECIPIENT_RULES = {
 def recipient_error(notification_type, recipient):
     """Return why the recipient does not suit the channel, or None."""
     pattern, message = RECIPIENT_RULES[notification_type]
-    return None if pattern.match(recipient or "") else message
+    if not pattern.match(recipient or ""):
+        return message
+    if notification_type == Channel.WEBHOOK:
+        try:
+            host = urlsplit(recipient).hostname or ""
+        except ValueError:
+            return message
+        return guard_of(current_app.config).refusal(host)
+    return None
 
 
 class NotificationConfigSchema(Schema):

@@ -3,11 +3,13 @@
 import ipaddress
 import re
 
+from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate
 
 from pulseguard import kinds
 from pulseguard.api.fields import Choice, Timestamp
 from pulseguard.api.notification_configs.schemas import NotificationConfigSchema
+from pulseguard.checks.guard import guard_of
 from pulseguard.models import MonitoringState
 from pulseguard.models.server_key import KEY_PATTERN
 
@@ -18,12 +20,15 @@ HOSTNAME = re.compile(
 
 
 def validate_host(value):
-    """Accept a hostname or an IP address; no scheme, port or path."""
+    """Accept a hostname or an IP address the guard allows; no scheme, port or path."""
     try:
         ipaddress.ip_address(value)
-        return
     except ValueError:
         pass
+    else:
+        if refusal := guard_of(current_app.config).refusal(value):
+            raise ValidationError(refusal)
+        return
     if not HOSTNAME.match(value):
         raise ValidationError("Must be a hostname or IP address, without scheme, port or path.")
 
