@@ -118,6 +118,7 @@ class Config:
     RECORD_BATCH_SIZE = int(env("RECORD_BATCH_SIZE", 200))  # results per recording transaction
     RECORD_DELAY_S = float(env("RECORD_DELAY_S", 0.25))  # longest wait to fill a batch
     DISPATCH_INTERVAL_S = float(env("DISPATCH_INTERVAL_S", 1))
+    MAINTENANCE_INTERVAL_S = float(env("MAINTENANCE_INTERVAL_S", 1))  # windows put in force
     SQLITE_CHECKPOINT_S = float(env("SQLITE_CHECKPOINT_S", 1))  # embedded SQLite: WAL checkpoints
     PRUNE_INTERVAL_S = int(env("PRUNE_INTERVAL_S", 3600))
     PRUNE_BATCH_SIZE = int(env("PRUNE_BATCH_SIZE", 5000))

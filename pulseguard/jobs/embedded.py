@@ -13,6 +13,7 @@ import gevent
 from pulseguard.extensions import db
 from pulseguard.jobs.dispatch import dispatch_due_checks
 from pulseguard.jobs.upkeep import prune_results
+from pulseguard.monitoring.maintenance import apply_windows
 from pulseguard.notify.reminders import send_reminders
 from pulseguard.sqlite import checkpoint_in_thread
 
@@ -44,6 +45,7 @@ def start_embedded(app) -> list[gevent.Greenlet]:
     return [
         *([checkpoints] if checkpoints else []),
         gevent.spawn(every, app, config["DISPATCH_INTERVAL_S"], dispatch_due_checks, "dispatch"),
+        gevent.spawn(every, app, config["MAINTENANCE_INTERVAL_S"], apply_windows, "maintenance"),
         gevent.spawn_later(
             60, every, app, config["PRUNE_INTERVAL_S"], prune_results, "prune-results"
         ),

@@ -45,6 +45,11 @@ def periodic_jobs(config) -> list[tuple[str, str, int]]:
             max(60, int(config["PRUNE_INTERVAL_S"])),
         ),
         (
+            "pulseguard-maintenance",
+            "pulseguard.monitoring.maintenance.apply_windows",
+            max(1, int(config["MAINTENANCE_INTERVAL_S"])),
+        ),
+        (
             "pulseguard-reminders",
             "pulseguard.notify.reminders.send_reminders",
             max(10, int(config["REMINDER_INTERVAL_S"])),

@@ -12,24 +12,42 @@ def sse_message(event: str, data, event_id=None) -> str:
     return f"{head}event: {event}\ndata: {dumps(data)}\n\n"
 
 
-class Event:
-    """A `ping` or `status` event of one server; its SSE text is built at most once."""
+RESULT_TYPES = ("ping", "status")
 
-    __slots__ = ("type", "server_id", "owner_id", "id", "data", "_sse")
+
+class Event:
+    """A `ping` or `status` event of one server, or a notice (`maintenance`, `incident`, ...).
+
+    A notice has no event id (id 0: it is not a check result to resume after) and passes every
+    stream of its owner (and admins) whatever servers or status the stream filters on; on the
+    WebSocket it is its own message, `{"type": <type>, ...its data}`. Its SSE text is built at
+    most once, as is its frame.
+    """
+
+    __slots__ = ("type", "server_id", "owner_id", "id", "data", "notice", "_sse", "_frame")
 
     def __init__(self, raw: dict):
         self.type = raw["type"]
-        self.server_id = int(raw["server_id"])
+        self.server_id = int(raw.get("server_id") or 0)
         self.owner_id = int(raw["owner_id"])
-        self.id = int(raw["id"])
+        self.id = int(raw.get("id") or 0)
         self.data = raw["data"]
+        self.notice = self.type not in RESULT_TYPES
         self._sse: str | None = None
+        self._frame: bytes | None = None
 
     @property
     def sse(self) -> str:
         if self._sse is None:
-            self._sse = sse_message(self.type, self.data, self.id)
+            self._sse = sse_message(self.type, self.data, self.id or None)
         return self._sse
+
+    @property
+    def frame(self) -> bytes:
+        """Return a notice as one WebSocket text frame."""
+        if self._frame is None:
+            self._frame = ws_text_frame(dumps({"type": self.type, **self.data}))
+        return self._frame
 
 
 class Update:
@@ -63,11 +81,12 @@ class Part:
     chunk, and the WebSocket frames are each built once per batch, not once per client.
     """
 
-    __slots__ = ("events", "max_id", "_updates", "_sse", "_chunk", "_frames")
+    __slots__ = ("events", "max_id", "notices", "_updates", "_sse", "_chunk", "_frames")
 
     def __init__(self, events: list[Event]):
         self.events = events
         self.max_id = max(event.id for event in events)
+        self.notices = [event for event in events if event.notice]
         self._updates: list[Update] | None = None
         self._sse: bytes | None = None
         self._chunk: bytes | None = None
@@ -79,6 +98,8 @@ class Part:
         if self._updates is None:
             pairs: dict[tuple[int, int], Update] = {}
             for event in self.events:
+                if event.notice:
+                    continue
                 key = (event.server_id, event.id)
                 update = pairs.get(key)
                 if update is None:
@@ -99,7 +120,8 @@ class Part:
     def frames(self) -> bytes:
         """Return one WebSocket text frame per update."""
         if self._frames is None:
-            self._frames = b"".join(update.frame for update in self.updates)
+            frames = [update.frame for update in self.updates]
+            self._frames = b"".join(frames + [notice.frame for notice in self.notices])
         return self._frames
 
 

@@ -81,6 +81,9 @@ class SseStream(Stream):
             return part
         wanted = []
         for event in part.events:
+            if event.notice:
+                wanted.append(event)
+                continue
             if self.server_ids is not None and event.server_id not in self.server_ids:
                 continue
             if self.status is not None:

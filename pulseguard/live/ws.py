@@ -62,12 +62,13 @@ class WsStream(Stream):
             return part
         if not self.servers:
             return None
-        return [update for update in part.updates if update.server_id in self.servers]
+        wanted = [update for update in part.updates if update.server_id in self.servers]
+        return wanted + part.notices
 
     def encode(self, wanted) -> bytes:
         if isinstance(wanted, Part):
             return wanted.frames
-        return b"".join(update.frame for update in wanted)
+        return b"".join(item.frame for item in wanted)
 
     def subscribed_ids(self):
         """Return the subscribed server ids (all the viewer's servers when subscribed to all)."""

@@ -50,6 +50,8 @@ class MaintenanceWindow(db.Model):
     adhoc_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     adhoc_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The start of the occurrence the sweep last put in force (None: not in force).
+    active_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

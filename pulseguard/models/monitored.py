@@ -1,37 +1,62 @@
 """The one rule for "is this server monitored now": is it checked, and do its changes alert?
 
 Everything asks here: the dispatcher and the check jobs, recording, reminders, the overview and
-metrics, the API's "check now". Nothing restates the rule. Today it reads the monitoring state
-its owner set (`active`, `paused` or `maintenance`); maintenance windows extend this module and
-nothing else. Each question comes twice: as a SQL condition for queries over many servers, and
-as a test of one loaded server (anything with a `monitoring_state`: a Server, a row, a dict).
+metrics, the API's "check now". Nothing restates the rule. It reads the monitoring state its
+owner set (`active`, `paused` or `maintenance`) and the maintenance windows covering the server
+now (`Server.maintenance`: "" or "<checks>/<uptime>", kept by monitoring/maintenance.py): a
+window with `checks: skip` stops the probes, any window stops the alerts (results are still
+recorded, marked `in_maintenance`). Each question comes twice: as a SQL condition for queries
+over many servers, and as a test of one loaded server (anything with `monitoring_state` and
+`maintenance`: a Server, a row, a dict).
 """
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_
 
 from pulseguard.models.server import Server
 from pulseguard.states import MonitoringState
 
+SKIP = "skip/"  # the prefix of Server.maintenance while a `checks: skip` window covers it
+
 
 def checked_now() -> ColumnElement[bool]:
     """SQL condition: the server is checked now (its probes run, its results are recorded)."""
-    return Server.monitoring_state == MonitoringState.ACTIVE
+    return and_(
+        Server.monitoring_state == MonitoringState.ACTIVE,
+        ~Server.maintenance.startswith(SKIP, autoescape=True),
+    )
 
 
 def alerting_now() -> ColumnElement[bool]:
-    """SQL condition: the server's changes notify now (alerts, reminders)."""
-    return Server.monitoring_state == MonitoringState.ACTIVE
+    """SQL condition: the server's changes notify now (alerts, reminders, incidents)."""
+    return and_(Server.monitoring_state == MonitoringState.ACTIVE, Server.maintenance == "")
 
 
 def is_checked(server) -> bool:
     """Tell whether one server is checked now."""
-    return _state(server) == MonitoringState.ACTIVE
+    return _get(server, "monitoring_state") == MonitoringState.ACTIVE and not _window(
+        server
+    ).startswith(SKIP)
 
 
 def is_alerting(server) -> bool:
     """Tell whether one server's changes notify now."""
-    return _state(server) == MonitoringState.ACTIVE
+    return _get(server, "monitoring_state") == MonitoringState.ACTIVE and not _window(server)
 
 
-def _state(server) -> str:
-    return server["monitoring_state"] if isinstance(server, dict) else server.monitoring_state
+def in_window(server) -> bool:
+    """Tell whether a maintenance window covers the server now."""
+    return bool(_window(server))
+
+
+def window_uptime(server) -> str | None:
+    """Return how uptime counts the server's results now (exclude|count_as_up|measure), or None."""
+    mode = _window(server)
+    return mode.split("/", 1)[1] if mode else None
+
+
+def _window(server) -> str:
+    return _get(server, "maintenance") or ""
+
+
+def _get(server, name):
+    return server.get(name) if isinstance(server, dict) else getattr(server, name, None)

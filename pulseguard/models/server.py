@@ -36,6 +36,9 @@ class Server(db.Model):
         String(20), default=MonitoringState.ACTIVE, index=True
     )
     tags: Mapped[list] = mapped_column(JSON, default=list)
+    # "" or "<checks>/<uptime>" of the maintenance windows covering it now ("run/exclude", ...):
+    # written by monitoring/maintenance.py, read through models/monitored.py.
+    maintenance: Mapped[str] = mapped_column(String(20), default="", server_default="")
     method: Mapped[str] = mapped_column(String(10), default="GET")
     expected_status: Mapped[str] = mapped_column(String(100), default="200-399")
     keyword: Mapped[str | None] = mapped_column(Text)

@@ -27,6 +27,9 @@ class ServerStatus(db.Model):
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(String(500), default="Not checked yet")
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set while a maintenance window covers the server: since when, and its status then.
+    maintenance_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    health_before_maintenance: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # not indexed: HOT
 
     server = relationship("Server", back_populates="current_status")

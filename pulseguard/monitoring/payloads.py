@@ -35,7 +35,8 @@ def status_json(status: dict) -> dict:
     return {
         "id": status["id"],
         "server": status["server_id"],
-        "status": status["health"],
+        "status": "maintenance" if status.get("maintenance_since") else status["health"],
+        "measured_status": status["health"],
         "uptime_percentage": _float(status["uptime_percentage"]),
         "uptime": {window: _float(pct) for window, pct in status["uptime"].items()},
         "avg_response_time": _float(status["avg_response_time"]),

@@ -23,7 +23,7 @@ from pulseguard.models import (
     ServerStatus,
     StatusChange,
 )
-from pulseguard.models.monitored import is_checked
+from pulseguard.models.monitored import in_window, is_checked, window_uptime
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring import bulk_pg, timeline
 from pulseguard.monitoring.payloads import ping_json, status_json
@@ -73,6 +73,7 @@ def _load_state(server_ids):
             Server.name,
             Server.owner_id,
             Server.monitoring_state,
+            Server.maintenance,
             Server.failure_threshold,
             Server.degraded_threshold_ms,
             Server.tls_expires_at,
@@ -81,6 +82,7 @@ def _load_state(server_ids):
             ServerStatus.health,
             ServerStatus.consecutive_failures,
             ServerStatus.changed_at,
+            ServerStatus.maintenance_since,
         )
         .outerjoin(ServerStatus, ServerStatus.server_id == Server.id)
         .where(Server.id.in_(server_ids))
@@ -112,7 +114,11 @@ def _write(results):
             server["failure_threshold"],
             server["degraded_threshold_ms"],
         )
-        if verdict.health != server["health"]:
+        maintained = in_window(server)
+        if verdict.health != server["health"] and maintained:
+            # Measured, not announced: the end of the window compares before with after.
+            server["changed_at"] = checked_at
+        elif verdict.health != server["health"]:
             changes.append(
                 {
                     "server_id": target.id,
@@ -142,7 +148,7 @@ def _write(results):
                 "error_message": None if outcome.ok else outcome.message[:500],
                 "checked_at": checked_at,
                 "kind": outcome.kind,
-                "in_maintenance": False,
+                "in_maintenance": maintained,
                 "details": outcome.details,
                 "assertions": outcome.assertions,
             }
@@ -159,8 +165,13 @@ def _write(results):
             "updated_at": now,
         }
         statuses[target.id] = status
-        checks.append((server, outcome, status.copy()))
-        rollups.add(target.id, checked_at, outcome.ok, outcome.response_time_ms)
+        checks.append(
+            (server, outcome, status | {"maintenance_since": server["maintenance_since"]})
+        )
+        counted = window_uptime(server)
+        if counted != "exclude":  # exclude: the window's time leaves the uptime figures
+            ok = outcome.ok or counted == "count_as_up"
+            rollups.add(target.id, checked_at, ok, outcome.response_time_ms)
         expires = outcome.tls_expires_at
         if expires is not None and expires != server["tls_expires_at"]:
             tls[target.id] = expires

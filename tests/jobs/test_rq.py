@@ -53,10 +53,11 @@ def test_scheduler_enqueues_the_dispatcher_which_the_worker_runs(
         assert {job.id for job in scheduler.get_jobs()} == {
             "pulseguard-dispatch",
             "pulseguard-prune",
+            "pulseguard-maintenance",
             "pulseguard-reminders",
         }
         build_scheduler(1, rq_app.config)  # a second registration does not duplicate the jobs
-        assert len(list(scheduler.get_jobs())) == 3
+        assert len(list(scheduler.get_jobs())) == 4
         scheduler.run(burst=True)
     upkeep = Queue("upkeep", connection=Redis.from_url(redis_url))
     assert "pulseguard-dispatch" in upkeep.job_ids

@@ -21,6 +21,7 @@ from pulseguard.api.pagination import PAGE_OPTIONS
 from pulseguard.extensions import db
 from pulseguard.models import MaintenanceWindow, Server
 from pulseguard.models.types import utcnow
+from pulseguard.monitoring.maintenance import apply_windows
 from pulseguard.security import current_user
 
 NOT_FOUND = {"description": "No such window (or not yours)"}
@@ -87,6 +88,7 @@ class MaintenanceWindows(MethodView):
         db.session.add(window)
         apply(window, data)
         db.session.commit()
+        apply_windows()  # in force (or over) at once, not at the next sweep
         return window
 
 
@@ -106,6 +108,7 @@ class MaintenanceWindowById(MethodView):
         window = get_own_window(window_id)
         apply(window, data)
         db.session.commit()
+        apply_windows()  # in force (or over) at once, not at the next sweep
         return window
 
     @blp.response(204)
@@ -114,6 +117,7 @@ class MaintenanceWindowById(MethodView):
         """Delete a maintenance window (one in force ends now)."""
         db.session.delete(get_own_window(window_id))
         db.session.commit()
+        apply_windows()
 
 
 @blp.route("/maintenance-windows/<int:window_id>/start/", methods=["POST"])
@@ -142,6 +146,7 @@ def start_window(data, window_id):
     elif end is not None:
         window.adhoc_start, window.adhoc_end = held[0], end
     db.session.commit()
+    apply_windows()
     return window
 
 
@@ -159,6 +164,7 @@ def stop_window(window_id):
     if window.adhoc_start and window.adhoc_start <= now:
         window.adhoc_end = now
     db.session.commit()
+    apply_windows()
     return window
 
 

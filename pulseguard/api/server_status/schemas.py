@@ -10,7 +10,17 @@ from pulseguard.monitoring.uptime import WINDOWS
 class ServerStatusSchema(Schema):
     id = fields.Int(dump_only=True)
     server = fields.Int(attribute="server_id", dump_only=True)
-    status = fields.Str(attribute="health", dump_only=True)
+    status = fields.Method(
+        "_status",
+        dump_only=True,
+        metadata={
+            "type": "string",
+            "description": "up, down, degraded or unknown; `maintenance` while a maintenance "
+            "window covers the server (then `measured_status` says what the checks find). "
+            "Treat any other value as unknown.",
+        },
+    )
+    measured_status = fields.Str(attribute="health", dump_only=True)
     uptime_percentage = fields.Float(dump_only=True, allow_none=True)
     uptime = fields.Dict(keys=fields.Str(), values=fields.Float(allow_none=True), dump_only=True)
     avg_response_time = fields.Float(dump_only=True, allow_none=True)
@@ -23,6 +33,9 @@ class ServerStatusSchema(Schema):
     changed_at = Timestamp(dump_only=True, allow_none=True)
     since = Timestamp(attribute="changed_at", dump_only=True, allow_none=True)  # API-NEXT §0
     updated_at = Timestamp(dump_only=True)
+
+    def _status(self, status):
+        return "maintenance" if status.maintenance_since else status.health
 
 
 class ServerStatusQuerySchema(Schema):

@@ -16,6 +16,7 @@ from pulseguard.models.search import matching
 from pulseguard.models.server_key import assign_key
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring import timeline
+from pulseguard.monitoring.maintenance import apply_windows
 from pulseguard.security import current_user
 
 # Editing any of these (or the kind's own settings) changes what is checked: checked again at once.
@@ -29,6 +30,13 @@ def filtered(args):
     if "protocol" in args:
         stmt = stmt.where(Server.protocol == args["protocol"])
     return matching(stmt, args).order_by(Server.id)
+
+
+def save(data):
+    """Commit; a server's tags decide which maintenance windows cover it, so apply them now."""
+    db.session.commit()
+    if "tags" in data:
+        apply_windows()
 
 
 def apply(server, data):
@@ -91,7 +99,7 @@ class Servers(MethodView):
         if is_checked(server):
             server.next_check_at = utcnow()
         db.session.add(server)
-        db.session.commit()
+        save(data)
         return server
 
 
@@ -110,7 +118,7 @@ class ServerById(MethodView):
         """Replace a server's settings (omitted fields take their defaults)."""
         server = get_own_server(server_id)
         apply(server, data)
-        db.session.commit()
+        save(data)
         pagecache.clear_servers([server_id])  # its name or status may show on a page
         return server
 
@@ -121,7 +129,7 @@ class ServerById(MethodView):
         """Change some of a server's settings."""
         server = get_own_server(server_id)
         apply(server, data)
-        db.session.commit()
+        save(data)
         pagecache.clear_servers([server_id])  # its name or status may show on a page
         return server
 

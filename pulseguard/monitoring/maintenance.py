@@ -1,0 +1,272 @@
+"""Maintenance windows in force: which servers they cover now, and what entering and leaving do.
+
+`apply_windows` runs every MAINTENANCE_INTERVAL_S (the scheduler's table, or the embedded loop),
+and whenever a window or a server's tags change. It evaluates each window's schedule now, works
+out the mode of every covered server ("<checks>/<uptime>": a `skip` window wins over `run`, and
+`exclude` over `count_as_up` over `measure`), and writes the differences in one transaction:
+
+- entering: `Server.maintenance` is set (compare-and-set from ""), the status before is kept in
+  `ServerStatus.health_before_maintenance`, and the state timeline moves to `maintenance`;
+- leaving: the status before is compared with the status now. With `checks: run` the checks
+  went on, so a real change (up -> down, down -> up) becomes one StatusChange at the window's end,
+  which notifies as any change does; the same status on both sides sends nothing (Kuma#7148).
+  With `checks: skip` nothing was measured: the server is checked at once, and that first check
+  is an ordinary transition from the status before.
+
+Each window's own start and end are claimed with a compare-and-set of `active_since`, so that
+exactly one process publishes the live `maintenance` event however many run the sweep.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import selectinload
+
+from pulseguard import bus
+from pulseguard.extensions import db
+from pulseguard.models import MaintenanceWindow, Server, ServerStatus, StatusChange
+from pulseguard.models.monitored import SKIP
+from pulseguard.models.types import utcnow
+from pulseguard.monitoring import timeline
+from pulseguard.notify import triggers
+
+log = logging.getLogger(__name__)
+UPTIME_RANK = ("measure", "count_as_up", "exclude")  # the later wins when windows overlap
+
+
+@dataclass
+class Applied:
+    """What one sweep changed."""
+
+    entered: list[int] = field(default_factory=list)
+    left: list[int] = field(default_factory=list)
+    change_ids: list[int] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+
+def combine(modes: list[tuple[str, str]]) -> str:
+    """Return the mode of a server covered by windows with these (checks, uptime) pairs."""
+    checks = "skip" if any(c == "skip" for c, _ in modes) else "run"
+    uptime = max((u for _, u in modes), key=UPTIME_RANK.index)
+    return f"{checks}/{uptime}"
+
+
+def coverage(windows: list[MaintenanceWindow]) -> dict[int, set[int]]:
+    """Return {window_id: the ids of the servers it covers now} (tags read as they are now)."""
+    wide = [w for w in windows if w.all_servers or w.tags]
+    candidates: list = []
+    if wide:
+        stmt = select(Server.id, Server.owner_id, Server.tags)
+        if not any(w.owner.is_admin for w in wide):
+            stmt = stmt.where(Server.owner_id.in_({w.owner_id for w in wide}))
+        candidates = list(db.session.execute(stmt))
+    covered = {}
+    for window in windows:
+        ids = set(window.server_ids)
+        if window in wide:
+            ids |= {row.id for row in candidates if window.covers(row)}
+        covered[window.id] = ids
+    return covered
+
+
+def apply_windows(now: datetime | None = None) -> Applied:
+    """Put the windows in force now into effect; publish and notify after the commit."""
+    now = now or utcnow()
+    windows = list(
+        db.session.scalars(
+            select(MaintenanceWindow).options(selectinload(MaintenanceWindow.servers))
+        )
+    )
+    held = {w.id: w.current(now) for w in windows}
+    relevant = [w for w in windows if held[w.id] or w.active_since is not None]
+    covered = coverage(relevant)
+    pairs: dict[int, list[tuple[str, str]]] = {}
+    for window in relevant:
+        if held[window.id]:
+            for sid in covered[window.id]:
+                pairs.setdefault(sid, []).append((window.checks, window.uptime))
+    desired = {sid: combine(modes) for sid, modes in pairs.items()}
+    in_force = select(Server.id, Server.maintenance).where(Server.maintenance != "")
+    current = {sid: mode for sid, mode in db.session.execute(in_force)}
+    applied = Applied()
+    entering: dict[str, list[int]] = {}
+    for sid, mode in desired.items():
+        if sid not in current:
+            entering.setdefault(mode, []).append(sid)
+        elif current[sid] != mode:
+            _switch(sid, current[sid], mode)
+    for mode, ids in sorted(entering.items()):
+        applied.entered += _enter(ids, mode, now)
+    leaving = sorted(sid for sid in current if sid not in desired)
+    if leaving:
+        left, change_ids = _leave(leaving, current, now)
+        applied.left, applied.change_ids = left, change_ids
+    applied.events = _claim_window_events(relevant, held, covered)
+    db.session.commit()
+    _after_commit(applied)
+    return applied
+
+
+def _switch(sid: int, old: str, new: str) -> None:
+    db.session.execute(
+        update(Server)
+        .where(Server.id == sid, Server.maintenance == old)
+        .values(maintenance=new, updated_at=Server.updated_at)
+    )
+
+
+def _states(ids):
+    stmt = (
+        select(Server.id, Server.monitoring_state, Server.created_at, ServerStatus.health)
+        .outerjoin(ServerStatus, ServerStatus.server_id == Server.id)
+        .where(Server.id.in_(ids))
+    )
+    return {row.id: row for row in db.session.execute(stmt)}
+
+
+def _enter(ids: list[int], mode: str, now: datetime) -> list[int]:
+    claimed = list(
+        db.session.scalars(
+            update(Server)
+            .where(Server.id.in_(ids), Server.maintenance == "")
+            .values(maintenance=mode, updated_at=Server.updated_at)
+            .returning(Server.id)
+        )
+    )
+    if not claimed:
+        return []
+    db.session.execute(
+        update(ServerStatus)
+        .where(ServerStatus.server_id.in_(claimed))
+        .values(health_before_maintenance=ServerStatus.health, maintenance_since=now)
+    )
+    states = _states(claimed)
+    moves = [
+        timeline.Move(
+            sid,
+            timeline.state_of(row.monitoring_state, row.health),
+            timeline.state_of("maintenance", row.health),
+            now,
+            row.created_at,
+        )
+        for sid, row in sorted(states.items())
+    ]
+    timeline.move(db.session.connection(), moves)
+    return sorted(claimed)
+
+
+def _leave(ids: list[int], current: dict[int, str], now: datetime):
+    left: list[int] = []
+    for mode in sorted({current[sid] for sid in ids}):
+        values: dict = {"maintenance": "", "updated_at": Server.updated_at}
+        if mode.startswith(SKIP):
+            values["next_check_at"] = now  # nothing was measured: check at once
+        group = [sid for sid in ids if current[sid] == mode]
+        left += db.session.scalars(
+            update(Server)
+            .where(Server.id.in_(group), Server.maintenance == mode)
+            .values(**values)
+            .returning(Server.id)
+        )
+    if not left:
+        return [], []
+    rows = db.session.execute(
+        select(
+            ServerStatus.server_id,
+            ServerStatus.health,
+            ServerStatus.health_before_maintenance,
+            ServerStatus.message,
+        ).where(ServerStatus.server_id.in_(left))
+    ).all()
+    changes = [
+        {
+            "server_id": row.server_id,
+            "old_status": row.health_before_maintenance,
+            "new_status": row.health,
+            "message": f"{row.message} (at the end of maintenance)"[:500],
+            "created_at": now,
+        }
+        for row in rows
+        if not current[row.server_id].startswith(SKIP)
+        and row.health_before_maintenance
+        and row.health_before_maintenance != row.health
+    ]
+    change_ids: list[int] = []
+    if changes:
+        table = StatusChange.__table__
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        change_ids = list(db.session.connection().execute(stmt, changes).scalars())
+        changed = [c["server_id"] for c in changes]
+        db.session.execute(
+            update(ServerStatus).where(ServerStatus.server_id.in_(changed)).values(changed_at=now)
+        )
+    db.session.execute(
+        update(ServerStatus)
+        .where(ServerStatus.server_id.in_(left))
+        .values(health_before_maintenance=None, maintenance_since=None)
+    )
+    states = _states(left)
+    moves = [
+        timeline.Move(
+            sid,
+            timeline.state_of("maintenance", row.health),
+            timeline.state_of(row.monitoring_state, row.health),
+            now,
+            row.created_at,
+        )
+        for sid, row in sorted(states.items())
+    ]
+    timeline.move(db.session.connection(), moves)
+    return sorted(left), change_ids
+
+
+def _claim_window_events(windows, held, covered) -> list[dict]:
+    """Claim each window's start or end (compare-and-set of active_since); return its events."""
+    events = []
+    for window in windows:
+        occurrence = held[window.id]
+        new = occurrence[0] if occurrence else None
+        if new == window.active_since:
+            continue
+        claimed = db.session.execute(
+            update(MaintenanceWindow)
+            .where(
+                MaintenanceWindow.id == window.id,
+                MaintenanceWindow.active_since.is_(None)
+                if window.active_since is None
+                else MaintenanceWindow.active_since == window.active_since,
+            )
+            .values(active_since=new, updated_at=MaintenanceWindow.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        events.append(window_event(window, "active" if new else "ended", covered[window.id]))
+    return events
+
+
+def window_event(window: MaintenanceWindow, state: str, servers) -> dict:
+    """Return the live `maintenance` event of a window that started or ended."""
+    return {
+        "type": "maintenance",
+        "server_id": 0,
+        "owner_id": window.owner_id,
+        "id": 0,
+        "data": {
+            "window": {"id": window.id, "name": window.name},
+            "state": state,
+            "servers": sorted(servers),
+        },
+    }
+
+
+def _after_commit(applied: Applied) -> None:
+    if applied.events:
+        bus.publish(applied.events)
+    if applied.change_ids:
+        try:
+            triggers.enqueue_for_changes(applied.change_ids)
+        except Exception:  # noqa: BLE001 - committed already; a queue outage is logged
+            log.exception("Triggering notifications for changes %s failed", applied.change_ids)
