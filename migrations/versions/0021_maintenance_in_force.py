@@ -7,7 +7,7 @@ comparison at the end. maintenance_windows.active_since is the start of the occu
 last put in force (claimed by compare-and-set, so one process announces each start and end).
 
 Revision ID: 0021
-Revises: 0031
+Revises: 0051
 Create Date: 2026-12-01 16:10:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = '0021'
-down_revision = '0031'
+down_revision = '0051'
 branch_labels = None
 depends_on = None
 
