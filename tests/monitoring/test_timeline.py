@@ -134,7 +134,10 @@ def test_maintenance_and_pauses_leave_the_uptime_fraction(ctx, make_server, publ
 
 def test_a_pause_through_the_api_moves_the_timeline(ctx, make_server, as_alice, published):
     server = make_server()
-    check(server, OK, datetime.now(UTC).isoformat()[:19])
+    # Created and first checked in the same whole second: no "unknown" time before the check.
+    now = datetime.now(UTC).isoformat()[:19]
+    created(server, now)
+    check(server, OK, now)
     assert (
         as_alice.patch(f"/api/servers/{server['id']}/", json={"status": "paused"}).status_code
         == 200
