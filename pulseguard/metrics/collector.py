@@ -9,20 +9,29 @@ from sqlalchemy import func, select
 
 from pulseguard.extensions import db
 from pulseguard.metrics import families, store
-from pulseguard.models import Health, MonitoringState, Server, ServerStatus
+from pulseguard.models import Channel, CheckOutcome, Health, MonitoringState, Server, ServerStatus
 from pulseguard.models.monitored import checked_now
 
 log = logging.getLogger(__name__)
 QUEUES = ("checks", "notify", "upkeep")
+DELIVERY_OUTCOMES = ("sent", "retrying", "failed")
+# Known label values are shown at 0 before anything happens, so alerts on them see 0, not nothing.
+PRESET = {
+    families.CHECKS.name: [(str(outcome),) for outcome in CheckOutcome],
+    families.DELIVERIES.name: [(str(c), o) for c in Channel for o in DELIVERY_OUTCOMES],
+}
 
 
 def counters(source):
     for counter in families.COUNTERS:
         family = CounterMetricFamily(counter.name, counter.doc, labels=counter.labels)
-        for raw, value in sorted(source.read(f"c:{counter.name}").items()):
+        values = {tuple(labels): 0.0 for labels in PRESET.get(counter.name, ())}
+        for raw, value in source.read(f"c:{counter.name}").items():
             labels = store.unfield(raw)
             if len(labels) == len(counter.labels):
-                family.add_metric(labels, value)
+                values[tuple(labels)] = value
+        for labels, value in sorted(values.items()):
+            family.add_metric(list(labels), value)
         yield family
 
 

@@ -5,12 +5,14 @@ import hmac
 
 from flask import Blueprint, Response, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from pulseguard import keyauth, metrics
 from pulseguard.errors import error_response
 from pulseguard.metrics.collector import Collector
 
 bp = Blueprint("metrics", __name__)
+KNOWN_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
 
 
 def authorized() -> bool:
@@ -39,11 +41,29 @@ def scrape():
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
 
 
+def route_of_request() -> str:
+    """Return the URL rule the request matched, also for a 405; "unmatched" for a 404."""
+    if request.url_rule is not None:
+        return request.url_rule.rule
+    refused = request.routing_exception
+    if isinstance(refused, MethodNotAllowed) and refused.valid_methods:
+        adapter = current_app.url_map.bind_to_environ(request.environ)
+        try:
+            rule, _args = adapter.match(method=refused.valid_methods[0], return_rule=True)
+            return rule.rule
+        except HTTPException:
+            pass
+    return "unmatched"
+
+
 def count_request(response):
-    """Count the request by route template (bounded label values), not by raw path."""
-    rule = request.url_rule
-    route = rule.rule if rule is not None else "unmatched"
-    metrics.observe_request(request.method, route, response.status_code)
+    """Count the request by route template and a known method: every label value is bounded.
+
+    Anyone may send `curl -X FOO`; a label made of what they send would be a new series,
+    kept in Redis for ever.
+    """
+    method = request.method if request.method in KNOWN_METHODS else "other"
+    metrics.observe_request(method, route_of_request(), response.status_code)
     return response
 
 

@@ -18,6 +18,7 @@ from pulseguard import bus, metrics, pagecache
 from pulseguard.checks.runner import Result
 from pulseguard.extensions import db
 from pulseguard.models import (
+    CheckOutcome,
     PingResult,
     Server,
     ServerStatus,
@@ -260,14 +261,22 @@ def _events(checks, pings, ping_ids, uptime):
     return events, recorded
 
 
+def check_duration_s(target, outcome) -> float | None:
+    """How long a check took: its response time, its timeout when it timed out, else unknown.
+
+    An error (DNS, refused, TLS) has no response time: it is counted by outcome only.
+    """
+    if outcome.response_time_ms is not None:
+        return outcome.response_time_ms / 1000
+    if outcome.status == CheckOutcome.TIMEOUT:
+        return getattr(target, "timeout_s", None)
+    return None
+
+
 def _after_commit(results, events, change_ids):
     observations = [
-        (
-            outcome.status,
-            None if outcome.response_time_ms is None else outcome.response_time_ms / 1000,
-            max(0.0, started - planned),
-        )
-        for _target, planned, started, outcome in results
+        (outcome.status, check_duration_s(target, outcome), max(0.0, started - planned))
+        for target, planned, started, outcome in results
     ]
     metrics.observe_checks(observations)  # one Redis round trip per batch, not one per check
     if events:

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import textwrap
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,59 @@ def test_http_requests_are_counted_by_route_template_and_code(shared_app):
     assert value(
         samples, "pulseguard_http_requests_total", method="GET", route="unmatched", code="404"
     )
+
+
+def test_request_labels_are_bounded_and_a_405_names_its_route(shared_app):
+    client = shared_app.test_client()
+    for method in ("FOO", "PROPFIND", "X" * 300):
+        client.open("/api/servers/", method=method)
+    client.delete("/api/")  # the index answers GET only: 405
+    samples = scrape(client)
+    methods = {
+        dict(labels)["method"]
+        for name, labels in samples
+        if name == "pulseguard_http_requests_total"
+    }
+    assert methods <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"}
+    assert (
+        value(
+            samples,
+            "pulseguard_http_requests_total",
+            method="other",
+            route="/api/servers/",
+            code="405",
+        )
+        == 3
+    )
+    assert value(
+        samples, "pulseguard_http_requests_total", method="DELETE", route="/api/", code="405"
+    )
+
+
+def test_a_timed_out_check_is_observed_with_its_timeout(shared_app, make_server):
+    from pulseguard.checks.outcome import Outcome
+    from pulseguard.monitoring.record import record_results
+    from tests.outcomes import result
+
+    server = make_server()
+    with shared_app.app_context():
+        target, planned, started, _ = result(server["id"], None)
+        timed_out = Outcome("timeout", None, None, "Timed out after 7s")
+        record_results([(replace(target, timeout_s=7.0), planned, started, timed_out)])
+    samples = scrape(shared_app.test_client())
+    assert value(samples, "pulseguard_check_duration_seconds_count") == 1
+    assert value(samples, "pulseguard_check_duration_seconds_bucket", le="5.0") == 0
+    assert value(samples, "pulseguard_check_duration_seconds_bucket", le="10.0") == 1
+
+
+def test_known_outcomes_are_shown_at_zero_before_anything_happened(shared_app):
+    samples = scrape(shared_app.test_client())
+    for outcome in ("success", "failure", "timeout", "error"):
+        assert ("pulseguard_checks_total", (("outcome", outcome),)) in samples
+    for channel in ("email", "webhook", "sms"):
+        for outcome in ("sent", "retrying", "failed"):
+            labels = tuple(sorted({"channel": channel, "outcome": outcome}.items()))
+            assert samples[("pulseguard_notification_deliveries_total", labels)] == 0
 
 
 def test_a_metrics_token_closes_the_endpoint(database_url):
