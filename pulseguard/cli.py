@@ -32,7 +32,7 @@ def create_user(username, password, email, admin):
 
 
 def init_app(app):
-    from pulseguard.commands import checks
+    from pulseguard.commands import checks, config
 
-    for command in (create_user, *checks.COMMANDS):
+    for command in (create_user, *checks.COMMANDS, *config.COMMANDS):
         app.cli.add_command(command)

@@ -17,6 +17,7 @@ RESOURCES = {
     "auth-token": "auth.token",
     "auth-me": "auth.me",
     "api-keys": "api_keys.ApiKeys",
+    "config": "config.export",
 }
 
 
