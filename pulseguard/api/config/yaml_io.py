@@ -2,23 +2,19 @@
 
 Export writes a `%YAML 1.2` document with every string value double-quoted, so that no reader
 (a YAML 1.1 one such as PyYAML included) takes `"23:00"`, `"on"` or `"0755"` for a number or a
-boolean; null is written `null`.
+boolean; null is written `null`. ruamel.yaml is imported on first use: web processes that never
+export do not load it.
 """
 
 import io
 
-from ruamel.yaml import YAML
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-
-def _quoted(value):
+def _quoted(value, quote):
     if isinstance(value, dict):
-        return {key: _quoted(inner) for key, inner in value.items()}
+        return {key: _quoted(inner, quote) for key, inner in value.items()}
     if isinstance(value, list):
-        return [_quoted(inner) for inner in value]
-    if isinstance(value, str):
-        return DoubleQuotedScalarString(value)
-    return value
+        return [_quoted(inner, quote) for inner in value]
+    return quote(value) if isinstance(value, str) else value
 
 
 def _null(representer, _value):
@@ -27,11 +23,14 @@ def _null(representer, _value):
 
 def dump(document: dict) -> str:
     """Return a document as YAML 1.2 text."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
     yaml = YAML()
     yaml.version = (1, 2)
     yaml.default_flow_style = False
     yaml.width = 4096
     yaml.representer.add_representer(type(None), _null)
     out = io.StringIO()
-    yaml.dump(_quoted(document), out)
+    yaml.dump(_quoted(document, DoubleQuotedScalarString), out)
     return out.getvalue()
