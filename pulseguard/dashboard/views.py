@@ -66,3 +66,9 @@ def edit_server(server_id):
 def api_keys():
     """Show your API keys: create one (shown once), see when each was last used, revoke."""
     return page("api_keys.html")
+
+
+@bp.get("/config")
+def config_code():
+    """Show your servers as a config document (YAML or JSON), to download."""
+    return page("config.html")
