@@ -10,6 +10,7 @@ from pulseguard.api import (
     config,
     docs_assets,
     history,
+    incidents,
     maintenance_windows,
     notification_configs,
     notification_deliveries,
@@ -38,6 +39,7 @@ BLUEPRINTS = (
     status_changes,
     history,
     maintenance_windows,
+    incidents,
     status_pages,
     public_pages,
 )

@@ -13,6 +13,7 @@ RESOURCES = {
     "status-changes": "status_changes.StatusChanges",
     "users": "users.Users",
     "maintenance-windows": "maintenance_windows.MaintenanceWindows",
+    "incidents": "incidents.Incidents",
     "status-pages": "status_pages.StatusPages",
     "auth-token": "auth.token",
     "auth-me": "auth.me",

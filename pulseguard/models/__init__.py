@@ -1,6 +1,7 @@
 """The data model: one module per table."""
 
 from pulseguard.models.api_key import ApiKey
+from pulseguard.models.incident import Incident
 from pulseguard.models.maintenance_window import MaintenanceWindow
 from pulseguard.models.notification_config import Channel, NotificationConfig
 from pulseguard.models.notification_delivery import NotificationDelivery
@@ -21,6 +22,7 @@ __all__ = [
     "Channel",
     "CheckOutcome",
     "Health",
+    "Incident",
     "MaintenanceWindow",
     "MonitoringState",
     "NotificationConfig",

@@ -29,7 +29,7 @@ from pulseguard.extensions import db
 from pulseguard.models import MaintenanceWindow, Server, ServerStatus, StatusChange
 from pulseguard.models.monitored import SKIP
 from pulseguard.models.types import utcnow
-from pulseguard.monitoring import timeline
+from pulseguard.monitoring import incidents, timeline
 from pulseguard.notify import triggers
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,11 @@ def _leave(ids: list[int], current: dict[int, str], now: datetime):
             ServerStatus.health,
             ServerStatus.health_before_maintenance,
             ServerStatus.message,
-        ).where(ServerStatus.server_id.in_(left))
+            Server.owner_id,
+            Server.name,
+        )
+        .join(Server, Server.id == ServerStatus.server_id)
+        .where(ServerStatus.server_id.in_(left))
     ).all()
     changes = [
         {
@@ -199,6 +203,21 @@ def _leave(ids: list[int], current: dict[int, str], now: datetime):
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         change_ids = list(db.session.connection().execute(stmt, changes).scalars())
         changed = [c["server_id"] for c in changes]
+        owners = {row.server_id: row for row in rows}
+        transitions = [
+            incidents.Transition(
+                c["server_id"],
+                owners[c["server_id"]].owner_id,
+                owners[c["server_id"]].name,
+                c["old_status"],
+                c["new_status"],
+                now,
+                owners[c["server_id"]].message,
+                from_window_end=True,
+            )
+            for c in changes
+        ]
+        incidents.follow(db.session.connection(), transitions)
         db.session.execute(
             update(ServerStatus).where(ServerStatus.server_id.in_(changed)).values(changed_at=now)
         )

@@ -19,14 +19,15 @@ from pulseguard.checks.runner import Result
 from pulseguard.extensions import db
 from pulseguard.models import (
     CheckOutcome,
+    Health,
     PingResult,
     Server,
     ServerStatus,
     StatusChange,
 )
-from pulseguard.models.monitored import in_window, is_checked, window_uptime
+from pulseguard.models.monitored import in_window, is_alerting, is_checked, window_uptime
 from pulseguard.models.types import utcnow
-from pulseguard.monitoring import bulk_pg, timeline
+from pulseguard.monitoring import bulk_pg, incidents, timeline
 from pulseguard.monitoring.payloads import ping_json, status_json
 from pulseguard.monitoring.rollups import RollupCounter
 from pulseguard.monitoring.state import next_status
@@ -102,6 +103,7 @@ def _write(results):
     now = utcnow()
     state = _load_state(sorted({target.id for target, *_ in results}))
     pings, changes, statuses, tls, checks, moves = [], [], {}, {}, [], []
+    transitions: list[incidents.Transition] = []
     rollups = RollupCounter()
     for target, _planned, started, outcome in sorted(results, key=lambda r: r[2]):
         server = state.get(target.id)
@@ -116,6 +118,22 @@ def _write(results):
             server["degraded_threshold_ms"],
         )
         maintained = in_window(server)
+        changed = verdict.health != server["health"]
+        resolves = maintained and verdict.health == Health.UP
+        if changed and (is_alerting(server) or resolves):
+            transitions.append(
+                incidents.Transition(
+                    target.id,
+                    server["owner_id"],
+                    server["name"],
+                    server["health"],
+                    verdict.health,
+                    checked_at,
+                    verdict.message,
+                    outcome.status,
+                    outcome.status_code,
+                )
+            )
         if verdict.health != server["health"] and maintained:
             # Measured, not announced: the end of the window compares before with after.
             server["changed_at"] = checked_at
@@ -199,6 +217,7 @@ def _write(results):
         _update_statuses(connection, ordered)
     _update_tls(connection, tls)
     timeline.move(connection, moves)
+    incidents.follow(connection, transitions)
     if postgres:
         bulk_pg.upsert_rollups(connection, rollups.rows())
     else:

@@ -2,11 +2,12 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 
 from pulseguard.extensions import db
 from pulseguard.models import (
     Health,
+    Incident,
     NotificationConfig,
     Server,
     ServerStatus,
@@ -56,6 +57,11 @@ def _candidates():
             NotificationConfig.reminder_minutes.is_not(None),
             alerting_now(),
             ServerStatus.health == Health.DOWN,
+            ~exists().where(  # an acknowledged incident silences its reminders
+                Incident.server_id == NotificationConfig.server_id,
+                Incident.state == "open",
+                Incident.acknowledged_at.is_not(None),
+            ),
         )
     )
     return db.session.execute(stmt).all()
