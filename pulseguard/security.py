@@ -8,7 +8,7 @@ and `credential()` read it.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 from flask_jwt_extended import (
     create_access_token,
     create_refresh_token,
@@ -25,10 +25,22 @@ from pulseguard.extensions import db
 from pulseguard.models import RevokedToken, User
 from pulseguard.web_extensions import jwt
 
+# Browsers' EventSource and WebSocket cannot set headers: only these take ?token= (a token in
+# any other URL would end up in logs and browser history for nothing).
+QUERY_TOKEN_ROUTES = ("/api/events/", "/ws/")
+
 
 def init_app(app) -> None:
     """Bind JWT handling (the loaders below) to the app."""
     jwt.init_app(app)
+    app.before_request(normalize_bearer)
+
+
+def normalize_bearer() -> None:
+    """Accept the Bearer scheme in any case (RFC 7235: schemes are case-insensitive)."""
+    header = request.environ.get("HTTP_AUTHORIZATION", "")
+    if header[:7].lower() == "bearer " and not header.startswith("Bearer "):
+        request.environ["HTTP_AUTHORIZATION"] = "Bearer " + header[7:]
 
 
 @dataclass(frozen=True)
@@ -131,7 +143,8 @@ def authenticate() -> User:
         user, grant = keyauth.resolve(key)
         g.pulseguard_credential = Credential(user, grant=grant)
         return user
-    verify_jwt_in_request()
+    streams = request.path.startswith(QUERY_TOKEN_ROUTES)
+    verify_jwt_in_request(locations=["headers", "query_string"] if streams else ["headers"])
     g.pulseguard_credential = Credential(get_current_user(), token=get_jwt())
     return g.pulseguard_credential.user
 
@@ -169,8 +182,9 @@ def _missing(reason):
 
 
 @jwt.invalid_token_loader
-def _invalid(reason):
-    return _unauthorized(f"Invalid token: {reason}")
+def _invalid(_reason):
+    # The decoder's reason ("Signature verification failed", bad padding) would help a forger.
+    return _unauthorized("Invalid token.")
 
 
 @jwt.expired_token_loader

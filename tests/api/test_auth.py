@@ -71,9 +71,32 @@ def test_me_needs_a_token_and_answers_json_401(client):
     assert response.json["code"] == 401
 
 
-def test_a_token_passed_in_the_query_string_is_accepted(client, alice):
-    tokens = get_tokens(client, "alice").json
-    assert client.get(f"/api/auth/me/?token={tokens['access']}").status_code == 200
+def test_a_token_in_the_query_string_is_refused_outside_the_streams(client, alice):
+    # API.md: only the SSE and WebSocket routes take ?token= (browsers cannot set headers there).
+    access = get_tokens(client, "alice").json["access"]
+    for path in ("/api/auth/me/", "/api/servers/", "/api/server-status/"):
+        response = client.get(f"{path}?token={access}")
+        assert response.status_code == 401 and response.json["code"] == 401, path
+    assert (
+        client.get("/api/auth/me/", headers={"Authorization": f"Bearer {access}"}).status_code
+        == 200
+    )
+
+
+def test_the_bearer_scheme_is_case_insensitive(client, alice):
+    access = get_tokens(client, "alice").json["access"]
+    for scheme in ("bearer", "BEARER", "BeArEr"):
+        response = client.get("/api/auth/me/", headers={"Authorization": f"{scheme} {access}"})
+        assert response.status_code == 200, scheme
+
+
+def test_token_errors_do_not_expose_the_decoder(client, alice):
+    access = get_tokens(client, "alice").json["access"]
+    head, payload, signature = access.split(".")
+    for bad in ("not-a-jwt", f"{head}.{payload}.{signature[::-1]}", f"{head}.{payload}", "a.b.c"):
+        response = client.get("/api/auth/me/", headers={"Authorization": f"Bearer {bad}"})
+        assert response.status_code == 401
+        assert response.json["message"] == "Invalid token.", response.json
 
 
 def test_changing_the_password_revokes_old_tokens(client, as_admin, alice):
