@@ -72,3 +72,15 @@ def api_keys():
 def config_code():
     """Show your servers as a config document (YAML or JSON), to download."""
     return page("config.html")
+
+
+@bp.get("/status-pages")
+def status_pages():
+    """List the user's status pages; create one."""
+    return page("status_pages.html")
+
+
+@bp.get("/status-pages/<int:page_id>")
+def status_page_editor(page_id):
+    """Edit one status page: settings, groups in order, preview."""
+    return page("status_page_editor.html", page_id=page_id)

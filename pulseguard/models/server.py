@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pulseguard.extensions import db
 from pulseguard.models.server_key import default_key
-from pulseguard.models.types import UTCDateTime, utcnow
+from pulseguard.models.types import UTCDateTime, base62_secret, utcnow
 from pulseguard.states import MonitoringState
 
 
@@ -54,6 +54,9 @@ class Server(db.Model):
     # would turn every claim into a non-HOT update; the dispatcher scans the table instead.
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     tls_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Public badges (off by default) behind a random key unrelated to ids and other secrets.
+    badges_enabled: Mapped[bool] = mapped_column(default=False)
+    badge_key: Mapped[str] = mapped_column(String(22), unique=True, default=base62_secret)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -1,5 +1,6 @@
 """Column types shared by the models."""
 
+import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Integer
@@ -7,6 +8,14 @@ from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def base62_secret(length: int = 22) -> str:
+    """Return a random base62 secret from `secrets` (22 characters: 130 bits)."""
+    return "".join(secrets.choice(BASE62) for _ in range(length))
 
 
 def utcnow() -> datetime:

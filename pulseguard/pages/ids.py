@@ -9,7 +9,7 @@ import hmac
 
 from flask import current_app
 
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+from pulseguard.models.types import BASE62 as ALPHABET
 
 
 def base62(number: int, length: int) -> str:

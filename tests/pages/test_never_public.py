@@ -96,6 +96,10 @@ def test_no_public_answer_holds_a_secret(ctx, client, make_user, login, settings
             result(hidden["id"], SECRET_ERROR),
         ]
     )
+    keys = []
+    for server in (named, by_ip, hidden):
+        patched = api.patch(f"/api/servers/{server['id']}/", json={"badges_enabled": True}).json
+        keys.append(patched["badge_key"])
     groups = [{"name": "Main", "servers": [{"server": named["id"]}, {"server": by_ip["id"]}]}]
     page = api.post(
         "/api/status-pages/",
@@ -117,7 +121,22 @@ def test_no_public_answer_holds_a_secret(ctx, client, make_user, login, settings
     ]
     if not settings["show_hostnames"]:
         secrets.append("secret-host.internal")
-    for url, text in public_answers(client, "leaks"):
+    secrets += keys  # badge keys appear in no public answer (only in their own URLs)
+    badge_answers = [
+        (f"/api/public/badges/{key}/{metric}", client.get(f"/api/public/badges/{key}/{metric}"))
+        for key in keys
+        for metric in (
+            "status.svg",
+            "status.json",
+            "uptime-30d.json",
+            "response-time-7d.svg",
+            "cert-expiry.json",
+        )
+    ]
+    assert all(r.status_code == 200 for _u, r in badge_answers)
+    answers = list(public_answers(client, "leaks"))
+    answers += [(url, r.get_data(as_text=True)) for url, r in badge_answers]
+    for url, text in answers:
         for secret in secrets:
             assert secret not in text, f"{secret!r} in {url}"
         if url.startswith("/api/") and not url.endswith(".svg"):

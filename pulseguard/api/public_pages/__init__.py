@@ -10,4 +10,4 @@ blp = Blueprint(
     description="Public status pages and badges (no credential; rate-limited per IP)",
 )
 
-from pulseguard.api.public_pages import routes  # noqa: E402,F401
+from pulseguard.api.public_pages import badge_routes, routes  # noqa: E402,F401

@@ -3,7 +3,7 @@
 import ipaddress
 import re
 
-from flask import current_app
+from flask import current_app, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
 from pulseguard import kinds
@@ -12,6 +12,7 @@ from pulseguard.api.notification_configs.schemas import NotificationConfigSchema
 from pulseguard.checks.guard import guard_of
 from pulseguard.models import MonitoringState
 from pulseguard.models.server_key import KEY_PATTERN
+from pulseguard.pages.badge_figures import METRICS as BADGE_METRICS
 
 HOSTNAME = re.compile(
     r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$",
@@ -72,8 +73,29 @@ class ServerFields(Schema):
     )
     failure_threshold = fields.Int(load_default=1, validate=validate.Range(1, 100))
     tls_expires_at = Timestamp(dump_only=True)
+    badges_enabled = fields.Bool(
+        load_default=False, metadata={"description": "Serve this server's public badges."}
+    )
+    badge_key = fields.Str(
+        dump_only=True, metadata={"description": "The random key in the badge URLs."}
+    )
+    badge_urls = fields.Method(
+        "_badge_urls", dump_only=True, metadata={"description": "null while badges are off."}
+    )
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)
+
+    def _badge_urls(self, server):
+        if not getattr(server, "badges_enabled", False):
+            return None
+        return {
+            metric: {
+                fmt: url_for("public_pages.server_badge", badge_key=server.badge_key,
+                             metric=metric, fmt=fmt, _external=True)
+                for fmt in ("svg", "json")
+            }
+            for metric in BADGE_METRICS
+        }  # fmt: skip
 
 
 # The common fields and every kind's own (a kind's schema is its API fields: pulseguard/kinds).
