@@ -6,6 +6,7 @@ interval of the server's current state. Raw results are never read. Maintenance 
 sides of the uptime fraction (the `exclude` rule), pauses and "not checked yet" too.
 """
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -17,6 +18,8 @@ from pulseguard.models import Server, ServerStatus, StateDay, StateSpan
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring.timeline import COUNTED, SLOT_S, day_start, state_of
 
+ONE_DAY = timedelta(days=1)
+QUARTER = timedelta(seconds=SLOT_S)
 SIGNIFICANT_S = 60  # a day with at least this much downtime (or degradation) is coloured so
 
 
@@ -35,17 +38,17 @@ class Timeline:
         counted = [0.0] * 4
         if b <= a:
             return 0.0, counted
-        day = a.date()
-        while day <= (b - timedelta(microseconds=1)).date():
+        for day, slots in self.days.items():  # only the days with something other than up
             midnight = day_start(day)
-            for slot, seconds in self.days.get(day, {}).items():
+            if midnight + ONE_DAY <= a or midnight >= b:
+                continue
+            for slot, seconds in slots.items():
                 slot_start = midnight + timedelta(seconds=SLOT_S * int(slot))
                 # Overlapping quarters count whole: exact at day edges (on quarter boundaries in
                 # every zone) and where the timeline begins, within 15 minutes at a window's start.
-                if a < slot_start + timedelta(seconds=SLOT_S) and slot_start < b:
+                if a < slot_start + QUARTER and slot_start < b:
                     for i in range(4):
                         counted[i] += seconds[i]
-            day += timedelta(days=1)
         column = COUNTED.get(self.state)
         if column is not None:
             counted[column] += max(0.0, (b - max(a, self.since)).total_seconds())
@@ -54,6 +57,29 @@ class Timeline:
         if total > observed:  # a window starting inside a quarter: scale it back
             counted = [c * observed / total for c in counted]
         return observed, counted
+
+    def per_day(self, days: list[tuple[date, datetime, datetime]], now: datetime) -> list:
+        """Return (observed, counted) for each of consecutive days, in one pass over the slots."""
+        starts = [start for _day, start, _end in days]
+        first, last = starts[0], days[-1][2]
+        counted = [[0.0] * 4 for _ in days]
+        for day, slots in self.days.items():
+            midnight = day_start(day)
+            for slot, seconds in slots.items():
+                moment = midnight + timedelta(seconds=SLOT_S * int(slot))
+                if first <= moment < last:
+                    row = counted[bisect_right(starts, moment) - 1]
+                    for i in range(4):
+                        row[i] += seconds[i]
+        column = COUNTED.get(self.state)
+        out = []
+        for (_day, start, end), row in zip(days, counted, strict=True):
+            a, b = max(start, self.tracked_since), min(end, now)
+            observed = max(0.0, (b - a).total_seconds())
+            if column is not None and observed:
+                row[column] += max(0.0, (b - max(a, self.since)).total_seconds())
+            out.append((observed, row))
+        return out
 
 
 def timelines(server_ids, first_day: date) -> dict[int, Timeline]:
@@ -103,7 +129,7 @@ def local_days(tz: ZoneInfo, count: int, now: datetime) -> list[tuple[date, date
 
 def bar(day: date, observed: float, counted: list[float]) -> dict:
     """Return one day's bar from its observed and counted seconds."""
-    down, degraded, maintenance, unmonitored = (round(c, 3) for c in counted)
+    down, degraded, maintenance, unmonitored = counted
     monitored = max(0.0, observed - maintenance - unmonitored)
     uptime = round(100.0 * max(0.0, monitored - down) / monitored, 3) if monitored >= 1 else None
     if down >= SIGNIFICANT_S:
@@ -132,9 +158,10 @@ def daily_bars(server_ids, tz: ZoneInfo, count: int, now=None) -> tuple[list[str
     days = local_days(tz, count, now)
     loaded = timelines(server_ids, days[0][1].date())
     bars = {
-        sid: [bar(day, *line.tally(start, end, now)) for day, start, end in days]
+        sid: [bar(day, *figures) for (day, _s, _e), figures in zip(days, line.per_day(days, now),
+                                                                   strict=True)]
         for sid, line in loaded.items()
-    }
+    }  # fmt: skip
     return [day.isoformat() for day, _s, _e in days], bars
 
 
