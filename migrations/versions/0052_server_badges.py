@@ -4,7 +4,7 @@ Every existing server gets its own key (22 characters base62 from `secrets`); ba
 until the owner turns them on.
 
 Revision ID: 0052
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-01 16:10:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = '0052'
-down_revision = '0021'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
