@@ -32,7 +32,7 @@ def create_user(username, password, email, admin):
 
 
 def init_app(app):
-    from pulseguard.commands import checks, config
+    from pulseguard.commands import checks, config, maintenance
 
-    for command in (create_user, *checks.COMMANDS, *config.COMMANDS):
+    for command in (create_user, *checks.COMMANDS, *config.COMMANDS, *maintenance.COMMANDS):
         app.cli.add_command(command)

@@ -110,6 +110,27 @@ class MaintenanceWindow(db.Model):
             found = sorted([(self.adhoc_start, self.adhoc_end), *found], key=lambda o: o[0])
         return found[:count]
 
+    def start(self, now: datetime, end: datetime | None = None) -> None:
+        """Open an ad-hoc occurrence now until end (by default the schedule's duration; a manual
+        window, until stopped); one already in force is extended to end when end is given."""
+        held = self.current(now)
+        if held is None:
+            duration = self.parsed.duration
+            if end is None and duration is not None and self.schedule.get("type") != "once":
+                end = now + duration
+            self.adhoc_start, self.adhoc_end = now, end
+        elif end is not None:
+            self.adhoc_start, self.adhoc_end = held[0], end
+
+    def stop(self, now: datetime) -> bool:
+        """End the occurrence in force now; return False when none is."""
+        if self.current(now) is None:
+            return False
+        self.stopped_at = now
+        if self.adhoc_start and self.adhoc_start <= now:
+            self.adhoc_end = now
+        return True
+
     def state(self, now: datetime | None = None) -> str:
         """Return scheduled, active, ended or disabled."""
         now = now or utcnow()

@@ -134,17 +134,10 @@ def start_window(data, window_id):
     if not window.enabled:
         abort(409, message="The window is disabled: enable it first.")
     now = utcnow()
-    held = window.current(now)
     end = data.get("until")
     if "duration" in data:
         end = now + timedelta(seconds=data["duration"])
-    if held is None:
-        schedule_duration = window.parsed.duration
-        if end is None and schedule_duration is not None and window.schedule["type"] != "once":
-            end = now + schedule_duration
-        window.adhoc_start, window.adhoc_end = now, end
-    elif end is not None:
-        window.adhoc_start, window.adhoc_end = held[0], end
+    window.start(now, end)
     db.session.commit()
     apply_windows()
     return window
@@ -157,12 +150,8 @@ def start_window(data, window_id):
 def stop_window(window_id):
     """End the occurrence in force now."""
     window = get_own_window(window_id)
-    now = utcnow()
-    if window.current(now) is None:
+    if not window.stop(utcnow()):
         abort(409, message="The window is not active.")
-    window.stopped_at = now
-    if window.adhoc_start and window.adhoc_start <= now:
-        window.adhoc_end = now
     db.session.commit()
     apply_windows()
     return window
