@@ -103,6 +103,7 @@ class Bench:
         self.tmp = Path(tempfile.mkdtemp(prefix="pulseguard-bench-"))
         self.procs = []
         self.name = f"pulseguard_bench_{uuid.uuid4().hex[:8]}"
+        self.redis_url, self.target_host = REDIS_URL, "127.0.0.1"  # bench/scaleout: other hosts
 
     # -- setup -------------------------------------------------------------------------------
     def database(self):
@@ -126,7 +127,7 @@ class Bench:
             "PYTHONPATH": str(ROOT),
         }
         if self.args.mode == "postgres":
-            env["REDIS_URL"] = REDIS_URL
+            env["REDIS_URL"] = self.redis_url
         return env | extra
 
     def seed(self, port):
@@ -144,7 +145,7 @@ class Bench:
                     "owner_id": owner,
                     "name": f"s{i}",
                     "protocol": "http",
-                    "host": "127.0.0.1",
+                    "host": self.target_host,
                     "port": port,
                     "path": f"/s/{i}",
                     "check_interval_s": args.interval,
@@ -178,7 +179,7 @@ class Bench:
         if self.args.mode == "sqlite":
             self.start("web", gunicorn, **web_env)
             return
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        redis.Redis.from_url(self.redis_url).flushdb()
         self.start("web", gunicorn, **web_env)
         for n in range(self.args.workers):
             self.start(f"worker{n}", [sys.executable, "worker.py"])
@@ -234,7 +235,7 @@ class Bench:
                 wal.stat().st_size if wal.exists() else 0
             )
         else:
-            info = redis.Redis.from_url(REDIS_URL).info("cpu")
+            info = redis.Redis.from_url(self.redis_url).info("cpu")
             snap["redis_cpu"] = info["used_cpu_user"] + info["used_cpu_sys"]
         return snap
 

@@ -1,7 +1,7 @@
 """A local HTTP target for the check benchmark: answers every request after ~50 ms, keeps
 connections alive, and records the arrival time of every hit per path (/s/<index>).
 
-    python bench/checks/target.py PORT_FILE HITS_FILE [--delay-ms 50]
+    python bench/checks/target.py PORT_FILE HITS_FILE [--delay-ms 50] [--host 127.0.0.1]
 
 Writes its port to PORT_FILE once listening; on SIGTERM writes "index t1 t2 ..." lines to HITS_FILE.
 """
@@ -50,9 +50,10 @@ def main():
     parser.add_argument("port_file")
     parser.add_argument("hits_file")
     parser.add_argument("--delay-ms", type=float, default=50)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     args = parser.parse_args()
     server = StreamServer(
-        ("127.0.0.1", 0), lambda s, a: handle(s, a, args.delay_ms / 1000), backlog=4096
+        (args.host, 0), lambda s, a: handle(s, a, args.delay_ms / 1000), backlog=4096
     )
     server.start()
 

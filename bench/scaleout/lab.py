@@ -141,7 +141,9 @@ class Lab:
             raise ValueError(f"{address} is outside this lab's subnet")
         return address
 
-    def start(self, host: str, argv: list[str], env: dict, log: Path | None = None, uses=()):
+    def start(
+        self, host: str, argv: list[str], env: dict, log: Path | None = None, uses=(), cwd=None
+    ):
         """Start argv inside host's namespace (and CPU group); `uses` are addresses it will reach.
 
         Every address in `uses` is checked to be the lab's before the process starts.
@@ -158,6 +160,7 @@ class Lab:
         proc = subprocess.Popen(
             ["ip", "netns", "exec", self.namespace(host), *argv],
             env=env,
+            cwd=cwd,
             stdout=out,
             stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
             preexec_fn=enter_group,

@@ -1,0 +1,306 @@
+"""Scale-out benchmark: PulseGuard's processes on separate hosts that share PostgreSQL and Redis.
+
+    .venv/bin/python bench/scaleout/run.py throughput --hosts 1 2 3 --quota 0.3 --servers 12000
+    .venv/bin/python bench/scaleout/run.py lose-host --hosts 2 --servers 3000 --interval 20
+
+Hosts are network namespaces with CPU quotas (bench/scaleout/lab.py): `data` runs a PostgreSQL
+cluster and a redis-server of this run only, `target` the ~50 ms HTTP target of bench/checks,
+`ctl` the scheduler (`flask start-scheduler`), `w1..wN` one `python worker.py` each, every worker
+host with the same CPU quota. Each round gets a fresh database; N servers at the interval are seeded
+with their first checks spread over it, and the round measures for --duration seconds after a
+warm-up, with the figures of bench/checks/run.py (checks/s at the target, interval and lag p99, CPU
+per check) plus each worker host's CPU and throttling.
+
+`throughput` runs one round per --hosts value (saturate 1, then 2, then 3 worker hosts).
+`lose-host` kills every process of worker host w1 (SIGKILL, or `--how link` takes its link down)
+at the middle of the window and counts, per server, checks missed (a gap at the target longer than
+1.5 intervals) and checks recorded twice (two results closer than half an interval).
+"""
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.checks.run import BIN, Bench, descendants, proc_table, wait_file  # noqa: E402
+from bench.scaleout.lab import Lab  # noqa: E402
+
+PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+
+
+class DataHost:
+    """A PostgreSQL cluster and a redis-server of this run, inside the lab's `data` host."""
+
+    def __init__(self, lab: Lab, tmp: Path):
+        self.lab, self.address = lab, lab.address("data")
+        self.pgdata = tmp / "pgdata"
+        tmp.chmod(0o755)  # postgres must reach its data directory
+        self.pgdata.mkdir()
+        shutil.chown(self.pgdata, "postgres")
+        self.pgdata.chmod(0o700)
+
+    def start(self) -> "DataHost":
+        as_pg = ["runuser", "-u", "postgres", "--"]
+        initdb = [*as_pg, str(PG_BIN / "initdb"), "-D", str(self.pgdata), "-A", "trust", "-N"]
+        done = subprocess.run(initdb, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"initdb failed: {done.stderr}")
+        with open(self.pgdata / "pg_hba.conf", "a") as hba:
+            hba.write(f"host all all {self.lab.subnet} trust\n")
+        settings = [
+            f"listen_addresses={self.address}",
+            f"unix_socket_directories={self.pgdata}",
+            "max_connections=300",
+        ]
+        postgres = [*as_pg, str(PG_BIN / "postgres"), "-D", str(self.pgdata)]
+        for setting in settings:
+            postgres += ["-c", setting]
+        self.lab.start("data", postgres, dict(os.environ), log=self.pgdata.parent / "pg.log")
+        redis_argv = ["redis-server", "--bind", self.address, "--port", "6379", "--save", ""]
+        redis_argv += ["--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"]
+        self.lab.start("data", redis_argv, dict(os.environ), uses=[self.address])
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                psycopg.connect(self.admin_url, connect_timeout=1).close()
+                redis.Redis(host=self.address, socket_connect_timeout=1).ping()
+                return self
+            except (psycopg.OperationalError, redis.RedisError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql://postgres@{self.lab.check_ours(self.address)}:5432/postgres"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://{self.lab.check_ours(self.address)}:6379/0"
+
+
+class HostsBench(Bench):
+    """bench/checks/run.py's round, with PulseGuard's processes on the lab's hosts."""
+
+    def __init__(self, args, lab: Lab, data: DataHost, workers: list[str]):
+        super().__init__(args)
+        self.lab, self.data, self.workers = lab, data, workers
+        self.redis_url, self.target_host = data.redis_url, lab.address("target")
+        self.events: dict[str, float] = {}
+
+    def database(self):
+        with psycopg.connect(self.data.admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+        self.pg_url = self.data.admin_url.rsplit("/", 1)[0] + f"/{self.name}"
+        return self.pg_url.replace("postgresql://", "postgresql+psycopg://")
+
+    def env(self, **extra):
+        return super().env(**extra) | {k: str(v) for k, v in self.args.env.items()}
+
+    def start_on(self, host: str, name: str, argv: list[str]):
+        uses = [self.data.address]
+        log = self.tmp / f"{name}.log"
+        proc = self.lab.start(host, argv, self.env(), log=log, uses=uses, cwd=ROOT)
+        self.procs.append((name, proc))
+        return proc
+
+    def start_pulseguard(self):
+        redis.Redis.from_url(self.redis_url).flushdb()
+        self.start_on("ctl", "scheduler", [str(BIN / "flask"), "start-scheduler"])
+        for host in self.workers:
+            self.start_on(host, host, [sys.executable, "worker.py"])
+
+    def host_cpu(self) -> dict[str, float]:
+        table = proc_table()
+        cpu = {}
+        for host in self.workers:
+            roots = [p.pid for name, p in self.procs if name == host]
+            cpu[host] = sum(table[pid][1] for pid in descendants(roots, table))
+        return cpu
+
+    def run(self):
+        args = self.args
+        target_port_file, self.hits_file = self.tmp / "port", self.tmp / "hits"
+        script = str(ROOT / "bench/checks/target.py")
+        target_argv = [sys.executable, script, str(target_port_file), str(self.hits_file)]
+        target_argv += ["--delay-ms", str(args.delay_ms), "--host", self.target_host]
+        target = self.lab.start("target", target_argv, dict(os.environ), uses=[self.target_host])
+        try:
+            port = int(wait_file(target_port_file))
+            self.db_url = self.database()
+            upgrade = [str(BIN / "flask"), "db", "upgrade"]
+            subprocess.run(upgrade, cwd=ROOT, env=self.env(), check=True, capture_output=True)
+            self.seed(port)
+            self.start_pulseguard()
+            time.sleep(max(0.0, self.t0 - time.time()) + args.warmup)
+            first, cpu0 = self.snapshot(), self.host_cpu()
+            self.throttle0 = {h: self.lab.throttled(h) for h in self.workers}
+            end, rss_samples = first["time"] + args.duration, []
+            fault_at = first["time"] + args.duration / 2 if args.fault else None
+            while time.time() < end:
+                if fault_at is not None and time.time() >= fault_at:
+                    self.events["fault"] = self.fault()
+                    fault_at = None
+                time.sleep(min(1.0, max(0.0, end - time.time())))
+                table = proc_table()
+                ours = descendants([p.pid for _, p in self.procs], table)
+                rss_samples.append(sum(table[pid][2] for pid in ours))
+            last, cpu1 = self.snapshot(), self.host_cpu()
+            last["memory"] = self.memory_by_process()
+            self.throttle1 = {h: self.lab.throttled(h) for h in self.workers}
+            self.stop_processes()
+            os.kill(target.pid, signal.SIGTERM)
+            target.wait(30)
+            figures = self.report(first, last, rss_samples)
+            figures["by_worker_host"] = self.by_host(cpu0, cpu1)
+            if args.fault:
+                figures["fault"] = self.fault_figures(first["time"], last["time"])
+            return figures
+        finally:
+            self.stop_processes()
+            with psycopg.connect(self.data.admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def stop_processes(self):
+        for _name, proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for _name, proc in self.procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def fault(self) -> float:
+        victim = self.workers[0]
+        if self.args.fault == "link":
+            self.lab.link(victim, up=False)
+        else:
+            self.lab.kill_host(victim, signal.SIGKILL)
+        return time.time()
+
+    def by_host(self, cpu0, cpu1):
+        window = self.args.duration
+        result = {}
+        for host in self.workers:
+            before, after = self.throttle0[host], self.throttle1[host]
+            result[host] = {
+                "cpu_cores_used": round((cpu1[host] - cpu0[host]) / window, 3),
+                "throttled_periods_pct": round(
+                    100
+                    * (after["nr_throttled"] - before["nr_throttled"])
+                    / max(1, after["nr_periods"] - before["nr_periods"]),
+                    1,
+                ),
+            }
+        return result
+
+    def fault_figures(self, start, end):
+        """Per server: checks missed at the target, and results recorded twice, around the fault."""
+        interval, fault_at = self.args.interval, self.events["fault"]
+        missed_checks, missed_servers = 0, 0
+        for line in self.hits_file.read_text().splitlines():
+            _index, *times = line.split()
+            seen = [float(t) for t in times if start <= float(t) < end]
+            gaps = [b - a for a, b in zip(seen, seen[1:], strict=False)]
+            missing = sum(max(0, round(gap / interval) - 1) for gap in gaps)
+            missed_checks += missing
+            missed_servers += bool(missing)
+        twice = self.recorded_twice(start, end)
+        return {
+            "fault": self.args.fault,
+            "victim": self.workers[0],
+            "at_s_into_window": round(fault_at - start, 1),
+            "servers_with_a_missed_check": missed_servers,
+            "checks_missed": missed_checks,
+            "results_recorded_twice": twice,
+        }
+
+    def recorded_twice(self, start, end) -> int:
+        query = """
+            SELECT count(*) FROM (
+                SELECT checked_at
+                       - lag(checked_at) OVER (PARTITION BY server_id ORDER BY checked_at) AS gap
+                FROM ping_results
+                WHERE checked_at >= to_timestamp(%s) AND checked_at < to_timestamp(%s)
+            ) gaps WHERE gap < make_interval(secs => %s)
+        """
+        with psycopg.connect(self.pg_url) as conn:
+            return conn.execute(query, (start, end, self.args.interval / 2)).fetchone()[0]
+
+
+def one_round(args, worker_hosts: int, fault: str | None = None) -> dict:
+    hosts = ["data", "target", "ctl"] + [f"w{i + 1}" for i in range(worker_hosts)]
+    quotas = {f"w{i + 1}": args.quota for i in range(worker_hosts)}
+    with (
+        tempfile.TemporaryDirectory(prefix="pulseguard-scaleout-") as tmp,
+        Lab(hosts, quotas) as lab,
+    ):
+        data = DataHost(lab, Path(tmp)).start()
+        args.fault = fault
+        bench = HostsBench(args, lab, data, [f"w{i + 1}" for i in range(worker_hosts)])
+        figures = bench.run()
+        figures["worker_hosts"], figures["quota_cores_per_worker_host"] = worker_hosts, args.quota
+        figures["uptime"] = Path("/proc/loadavg").read_text().split()[:3]
+        return figures
+
+
+def summary(rounds: list[dict]) -> list[str]:
+    """One line per round, and the ratio of each to the first."""
+    lines, base = [], rounds[0]["recorded_per_s"] or 1
+    for figures in rounds:
+        lines.append(
+            f"{figures['worker_hosts']} host(s) x {figures['quota_cores_per_worker_host']} core:"
+            f" planned {figures['planned_per_s']}/s, recorded {figures['recorded_per_s']}/s"
+            f" ({figures['recorded_per_s'] / base:.2f} x 1 host), interval p99"
+            f" ±{figures['interval_dev_p99_ms']} ms, lag p99 {figures['lag_p99_ms']} ms,"
+            f" CPU {figures['cpu_ms_per_check_pulseguard']} ms/check,"
+            f" load {figures['loadavg_1min_start_end']}"
+        )
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("scenario", choices=["throughput", "lose-host"])
+    parser.add_argument("--hosts", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--quota", type=float, default=0.3, help="CPU cores per worker host")
+    parser.add_argument("--servers", type=int, default=12000)
+    parser.add_argument("--interval", type=int, default=10)
+    parser.add_argument("--duration", type=float, default=40)
+    parser.add_argument("--warmup", type=float, default=15)
+    parser.add_argument("--start-delay", type=float, default=5)
+    parser.add_argument("--delay-ms", type=float, default=50)
+    parser.add_argument("--how", choices=["kill", "link"], default="kill")
+    parser.add_argument("--env", nargs="*", default=[], help="NAME=VALUE for PulseGuard processes")
+    args = parser.parse_args()
+    args.mode, args.workers, args.web_concurrency = "postgres", None, None
+    args.env = dict(item.split("=", 1) for item in args.env)
+    if args.scenario == "throughput":
+        rounds = [one_round(args, n) for n in args.hosts]
+    else:
+        rounds = [one_round(args, args.hosts[0], fault=args.how)]
+    print(json.dumps(rounds, indent=1))
+    print("\n".join(summary(rounds)))
+    print(
+        "reproduce: flock /tmp/pulseguard-bench.lock "
+        + shlex.join([sys.executable.replace(str(ROOT) + "/", ""), *sys.argv])
+    )
+
+
+if __name__ == "__main__":
+    main()
