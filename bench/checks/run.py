@@ -185,6 +185,15 @@ class Bench:
             self.start(f"worker{n}", [sys.executable, "worker.py"])
         self.start("scheduler", [str(BIN / "flask"), "start-scheduler"])
 
+    def prepare(self, port):
+        """A fresh database, migrated and seeded; PulseGuard started; the warm-up waited out."""
+        self.db_url = self.database()
+        upgrade = [str(BIN / "flask"), "db", "upgrade"]
+        subprocess.run(upgrade, cwd=ROOT, env=self.env(), check=True, capture_output=True)
+        self.seed(port)
+        self.start_pulseguard()
+        time.sleep(max(0.0, self.t0 - time.time()) + self.args.warmup)
+
     # -- measuring ---------------------------------------------------------------------------
     def memory_by_process(self):
         """{name: [RSS MiB, PSS MiB]} of each started process with its children (gunicorn's)."""
@@ -249,12 +258,7 @@ class Bench:
         )
         try:
             port = int(wait_file(target_port_file))
-            self.db_url = self.database()
-            upgrade = [str(BIN / "flask"), "db", "upgrade"]
-            subprocess.run(upgrade, cwd=ROOT, env=self.env(), check=True, capture_output=True)
-            self.seed(port)
-            self.start_pulseguard()
-            time.sleep(max(0.0, self.t0 - time.time()) + args.warmup)
+            self.prepare(port)
             first = self.snapshot()
             rss_samples = []
             end = first["time"] + args.duration

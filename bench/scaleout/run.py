@@ -140,12 +140,7 @@ class HostsBench(Bench):
         target = self.lab.start("target", target_argv, dict(os.environ), uses=[self.target_host])
         try:
             port = int(wait_file(target_port_file))
-            self.db_url = self.database()
-            upgrade = [str(BIN / "flask"), "db", "upgrade"]
-            subprocess.run(upgrade, cwd=ROOT, env=self.env(), check=True, capture_output=True)
-            self.seed(port)
-            self.start_pulseguard()
-            time.sleep(max(0.0, self.t0 - time.time()) + args.warmup)
+            self.prepare(port)
             first, cpu0 = self.snapshot(), self.host_cpu()
             self.throttle0 = {h: self.lab.throttled(h) for h in self.workers}
             end, rss_samples = first["time"] + args.duration, []
