@@ -74,10 +74,17 @@ def have_lab_tools() -> str | None:
 class Lab:
     """A bridge, one namespace per host, CPU quotas; torn down by close() (or `with`)."""
 
-    def __init__(self, hosts: list[str], quotas: dict[str, float] | None = None):
+    def __init__(
+        self, hosts: list[str], quotas: dict[str, float] | None = None, shares: int = 1024
+    ):
+        """quotas: cores per host (cfs quota); shares: each quota'd group's cpu.shares weight.
+
+        On a busy machine a group of weight 1024 gets what one busy task gets (2 cores / load),
+        which may be less than its quota; a larger weight lets the quota be what binds.
+        """
         self.tag = uuid.uuid4().hex[:6]
         self.hosts = list(hosts)
-        self.quotas = dict(quotas or {})
+        self.quotas, self.shares = dict(quotas or {}), shares
         self.bridge = f"pgsbr{self.tag}"
         self.cgroup = CGROUP_CPU / f"pulseguard-scaleout-{self.tag}"
         self.procs: list[tuple[str, subprocess.Popen]] = []
@@ -128,6 +135,7 @@ class Lab:
             group.mkdir()
             (group / "cpu.cfs_period_us").write_text(str(PERIOD_US))
             (group / "cpu.cfs_quota_us").write_text(str(int(cores * PERIOD_US)))
+            (group / "cpu.shares").write_text(str(self.shares))
 
     # -- using -----------------------------------------------------------------------------
     def address(self, host: str) -> str:

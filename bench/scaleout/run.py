@@ -1,15 +1,18 @@
 """Scale-out benchmark: PulseGuard's processes on separate hosts that share PostgreSQL and Redis.
 
-    .venv/bin/python bench/scaleout/run.py throughput --hosts 1 2 3 --quota 0.3 --servers 12000
-    .venv/bin/python bench/scaleout/run.py lose-host --hosts 2 --servers 3000 --interval 20
+    .venv/bin/python bench/scaleout/run.py throughput --hosts 1 2 3 --quota 0.2 --servers 5000
+    .venv/bin/python bench/scaleout/run.py lose-host --hosts 2 --servers 1500 --interval 10
 
 Hosts are network namespaces with CPU quotas (bench/scaleout/lab.py): `data` runs a PostgreSQL
 cluster and a redis-server of this run only, `target` the ~50 ms HTTP target of bench/checks,
 `ctl` the scheduler (`flask start-scheduler`), `w1..wN` one `python worker.py` each, every worker
-host with the same CPU quota. Each round gets a fresh database; N servers at the interval are seeded
-with their first checks spread over it, and the round measures for --duration seconds after a
-warm-up, with the figures of bench/checks/run.py (checks/s at the target, interval and lag p99, CPU
-per check) plus each worker host's CPU and throttling.
+host with the same CPU quota (`--quota` cores; `data` has `--data-quota`, `target` and `ctl`
+`--infra-quota`, 0 for none). Every host's CPU group also gets a cpu.shares weight (`--shares`)
+so that on a busy machine the quota, not the machine's load, can be what binds. Each round gets a
+fresh database; N servers at the interval are seeded with their first checks spread over it, and
+the round measures for --duration seconds after a warm-up, with the figures of bench/checks/run.py
+(checks/s at the target, interval and lag p99, CPU per check) plus each worker host's CPU and
+throttling.
 
 `throughput` runs one round per --hosts value (saturate 1, then 2, then 3 worker hosts).
 `lose-host` kills every process of worker host w1 (SIGKILL, or `--how link` takes its link down)
@@ -241,9 +244,11 @@ class HostsBench(Bench):
 def one_round(args, worker_hosts: int, fault: str | None = None) -> dict:
     hosts = ["data", "target", "ctl"] + [f"w{i + 1}" for i in range(worker_hosts)]
     quotas = {f"w{i + 1}": args.quota for i in range(worker_hosts)}
+    infra = {"data": args.data_quota, "target": args.infra_quota, "ctl": args.infra_quota}
+    quotas |= {host: cores for host, cores in infra.items() if cores > 0}  # 0: no CPU group
     with (
         tempfile.TemporaryDirectory(prefix="pulseguard-scaleout-") as tmp,
-        Lab(hosts, quotas) as lab,
+        Lab(hosts, quotas, shares=args.shares) as lab,
     ):
         data = DataHost(lab, Path(tmp)).start()
         args.fault = fault
@@ -273,7 +278,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("scenario", choices=["throughput", "lose-host"])
     parser.add_argument("--hosts", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--quota", type=float, default=0.3, help="CPU cores per worker host")
+    parser.add_argument("--quota", type=float, default=0.2, help="CPU cores per worker host")
+    parser.add_argument("--data-quota", type=float, default=0, help="PostgreSQL + Redis host")
+    parser.add_argument("--infra-quota", type=float, default=0, help="target, scheduler hosts")
+    parser.add_argument(
+        "--shares", type=int, default=1024, help="cpu.shares of each host's CPU group"
+    )
     parser.add_argument("--servers", type=int, default=12000)
     parser.add_argument("--interval", type=int, default=10)
     parser.add_argument("--duration", type=float, default=40)
