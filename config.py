@@ -170,6 +170,10 @@ class Config:
     SMTP_TIMEOUT_S = float(env("SMTP_TIMEOUT_S", 10))
     SMTP_CA_FILE = env("SMTP_CA_FILE")  # CA bundle for a relay with a private CA
     SMS_TIMEOUT_S = float(env("SMS_TIMEOUT_S", 10))
+    # Apprise: the schemes users may send to (empty: every network service), and its timeouts.
+    APPRISE_ALLOWED_SCHEMES = env("APPRISE_ALLOWED_SCHEMES")
+    APPRISE_TIMEOUT_S = float(env("APPRISE_TIMEOUT_S", 10))  # notify(timeout=): the whole send
+    APPRISE_IO_TIMEOUT_S = float(env("APPRISE_IO_TIMEOUT_S", 4))  # rto and cto of each request
     # Delivery attempts running at once per process (a hanging channel holds one each).
     NOTIFY_CONCURRENCY = int(env("NOTIFY_CONCURRENCY", 200))
     REMINDER_INTERVAL_S = int(env("REMINDER_INTERVAL_S", 60))  # how often reminders are due-checked

@@ -46,14 +46,32 @@ def get_visible(model, object_id, label):
     return row
 
 
-def visible_history(model, time_column, args, equal=(), any_of=("server_id",)):
+def visible_owned(stmt, model, user=None):
+    """Restrict a select of a model with its own `owner_id` (not a server's) to the user's rows."""
+    user = user or current_user()
+    return stmt if user.is_admin else stmt.where(model.owner_id == user.id)
+
+
+def get_owned(model, object_id, label):
+    """Return a row with its own owner that the caller may see, or 404."""
+    row = db.session.scalar(visible_owned(select(model).where(model.id == object_id), model))
+    if row is None:
+        abort(404, message=f"{label} {object_id} not found.")
+    return row
+
+
+def visible_history(model, time_column, args, equal=(), any_of=("server_id",), scope=None):
     """Select the visible rows of a per-server history table, filtered by the query args.
 
     ``any_of`` names id-list filters (``server_id=1,2``), ``equal`` plain equality filters, each
     a column name or an (argument, column) pair; ``since``/``until`` bound ``time_column``.
+    ``scope`` restricts a select to the visible rows (default: those of visible servers).
     Newest first.
     """
-    stmt = select(model).join(Server, Server.id == model.server_id)
+    if scope is None:
+        stmt = visible(select(model).join(Server, Server.id == model.server_id))
+    else:
+        stmt = scope(select(model))
     for name in any_of:
         if name in args:
             stmt = stmt.where(getattr(model, name).in_(args[name]))
@@ -64,7 +82,7 @@ def visible_history(model, time_column, args, equal=(), any_of=("server_id",)):
         stmt = stmt.where(time_column >= args["since"])
     if "until" in args:
         stmt = stmt.where(time_column <= args["until"])
-    return visible(stmt).order_by(time_column.desc(), model.id.desc())
+    return stmt.order_by(time_column.desc(), model.id.desc())
 
 
 def admin_required(view):

@@ -1,6 +1,7 @@
 """Delivering one notification: the job, its attempt records and its retries."""
 
 import logging
+import time
 from importlib import import_module
 
 from flask import current_app
@@ -17,6 +18,7 @@ from pulseguard.models import (
     StatusChange,
 )
 from pulseguard.models.types import utcnow
+from pulseguard.notify.events import covers, wants
 from pulseguard.notify.message import Notice, render
 from pulseguard.notify.transport import Message, TransportError
 
@@ -27,6 +29,10 @@ TRANSPORTS = {
     "email": "pulseguard.notify.email:EmailTransport",
     "webhook": "pulseguard.notify.webhook:WebhookTransport",
     "sms": "pulseguard.notify.sms:SmsTransport",
+} | {
+    # Every other type is one Apprise URL (pulseguard/notify/channels.py builds it).
+    channel: "pulseguard.notify.apprise_channel:AppriseTransport"
+    for channel in ("apprise", "slack", "discord", "telegram", "teams", "pagerduty", "ntfy")
 }
 
 
@@ -34,13 +40,6 @@ def transport(channel: str, config):
     """Return the transport of a channel, set up from the app's config."""
     module, name = TRANSPORTS[channel].split(":")
     return getattr(import_module(module), name)(config)
-
-
-WANTS = {
-    "failure": "notify_on_failure",
-    "reminder": "notify_on_failure",
-    "recovery": "notify_on_recovery",
-}
 
 
 def retry_delay(attempt: int) -> float | None:
@@ -74,52 +73,98 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     """
     config = db.session.get(NotificationConfig, config_id)
     change = db.session.get(StatusChange, change_id) if change_id else None
-    if config is None or not config.enabled or not getattr(config, WANTS[event]):
+    if config is None or change is None or not config.enabled:
+        return None
+    if not wants(config, event, change.old_status):
         return None
     since = config.reminded_at if event == "reminder" else None  # one reminder round
-    if change is None or already_attempted(config_id, change.id, event, attempt, since):
+    if already_attempted(config_id, change.id, event, attempt, since):
         return None
-    server = db.session.get(Server, config.server_id)
-    if server is None:
+    server = db.session.get(Server, change.server_id)
+    if server is None or not covers(config, server):
         return None
     facts = notice(
         server, event, change.old_status, change.new_status, change.message, change.created_at,
         change.id,
     )  # fmt: skip
     channel, recipient = config.notification_type, config.recipient
+    settings = settings_of(config, dedup=f"pulseguard-server-{server.id}")
+    message = render(facts, current_app.config["PUBLIC_URL"])
     db.session.rollback()  # hold no transaction (nor SQLite lock) while the network is slow
-    error = send(channel, recipient, render(facts, current_app.config["PUBLIC_URL"]))
+    error, took = send(channel, recipient, message, settings)
     delay = None if error is None or error.permanent else retry_delay(attempt)
     outcome = "sent" if error is None else ("retrying" if delay is not None else "failed")
-    if record(channel, config_id, facts, attempt, outcome, error) is None:
+    if record(channel, config_id, facts, attempt, outcome, error, took) is None:
         return None
     return outcome
 
 
-def send_test(config: NotificationConfig) -> NotificationDelivery | None:
-    """Send a test message to a config now, once; return the recorded attempt (None: deleted)."""
-    server = db.session.get(Server, config.server_id)
+def settings_of(config: NotificationConfig, dedup: str | None = None) -> dict:
+    """What a transport needs of a config besides its recipient.
+
+    `dedup` pairs PagerDuty's trigger and resolve: one open alert per server (until incidents
+    give each outage its own id).
+    """
+    return {
+        "channel": config.notification_type,
+        "options": dict(config.options or {}),
+        "secret": config.secret,
+        "dedup": dedup,
+    }
+
+
+def test_notice(config: NotificationConfig) -> Notice:
+    """The facts of a test message: about its server, or about every server of an owner."""
+    server = db.session.get(Server, config.server_id) if config.server_id else None
     if server is None:
-        return None
+        return Notice("test", None, "all your servers", "", "", "", "Test notification", utcnow())
     status = server.current_status.health if server.current_status else Health.UNKNOWN
-    facts = notice(server, "test", status, status, "Test notification", utcnow())
+    return notice(server, "test", status, status, "Test notification", utcnow())
+
+
+def send_test(config: NotificationConfig) -> NotificationDelivery | None:
+    """Send a test message to a saved config now, once; return the recorded attempt (None: gone)."""
+    facts = test_notice(config)
     config_id, channel, recipient = config.id, config.notification_type, config.recipient
+    settings = settings_of(config, dedup="pulseguard-test")
+    message = render(facts, current_app.config["PUBLIC_URL"])
     db.session.rollback()
-    error = send(channel, recipient, render(facts, current_app.config["PUBLIC_URL"]))
+    error, took = send(channel, recipient, message, settings)
     outcome = "sent" if error is None else "failed"
-    return record(channel, config_id, facts, 1, outcome, error)
+    return record(channel, config_id, facts, 1, outcome, error, took)
 
 
-def send(channel: str, recipient: str, message: Message) -> TransportError | None:
-    """Send through the channel's transport; return the error instead of raising it."""
+def send_draft(config: NotificationConfig) -> tuple[TransportError | None, float]:
+    """Send a test message to a config that is not saved; return its error (or None) and ms."""
+    facts = test_notice(config)
+    message = render(facts, current_app.config["PUBLIC_URL"])
+    settings = settings_of(config, dedup="pulseguard-test")
+    db.session.rollback()
+    return send(config.notification_type, config.recipient, message, settings)
+
+
+def send(
+    channel: str, recipient: str, message: Message, settings: dict | None = None
+) -> tuple[TransportError | None, float]:
+    """Send through the channel's transport; return the error instead of raising it, and the ms."""
+    started = time.monotonic()
     try:
-        transport(channel, current_app.config).send(recipient, message)
+        transport(channel, current_app.config).send(recipient, message, settings)
     except TransportError as error:
-        return error
+        return error, elapsed_ms(started)
     except Exception as error:  # noqa: BLE001 - a transport bug must not lose the record
         log.exception("Unexpected error sending a %s notification", channel)
-        return TransportError(f"Unexpected error: {error!r}")
-    return None
+        return TransportError(f"Unexpected error: {error!r}"), elapsed_ms(started)
+    return None, elapsed_ms(started)
+
+
+def elapsed_ms(started: float) -> float:
+    return round((time.monotonic() - started) * 1000, 1)
+
+
+def status_of(error: TransportError | None) -> str:
+    """The attempt's status as the API names it: success, failure or timeout."""
+    return "success" if error is None else ("timeout" if error.timeout else "failure")
 
 
 def already_attempted(config_id: int, change_id: int, event: str, attempt: int, since=None) -> bool:
@@ -136,7 +181,7 @@ def already_attempted(config_id: int, change_id: int, event: str, attempt: int, 
 
 
 def record(
-    channel: str, config_id: int, facts: Notice, attempt: int, outcome: str, error
+    channel: str, config_id: int, facts: Notice, attempt: int, outcome: str, error, took=None
 ) -> NotificationDelivery | None:
     """Store one attempt and count it; None when the config was deleted meanwhile."""
     row = NotificationDelivery(
@@ -146,7 +191,9 @@ def record(
         event=facts.kind,
         attempt=attempt,
         outcome=outcome,
+        status=status_of(error),
         error=error.message[:1000] if error else None,
+        duration_ms=took,
     )
     db.session.add(row)
     try:

@@ -22,7 +22,7 @@ class EmailTransport:
         self.timeout_s = float(config.get("SMTP_TIMEOUT_S", 10))
         self.ca_file = config.get("SMTP_CA_FILE")  # None: the system's CAs
 
-    def send(self, recipient: str, message: Message) -> None:
+    def send(self, recipient: str, message: Message, settings: dict | None = None) -> None:
         """Deliver the message, or raise TransportError."""
         mail = EmailMessage()
         mail["Subject"] = message.subject

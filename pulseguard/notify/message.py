@@ -8,6 +8,7 @@ from pulseguard.notify.transport import Message
 
 HEADLINES = {
     "failure": "DOWN",
+    "degraded": "DEGRADED",
     "recovery": "UP again",
     "reminder": "STILL DOWN",
     "test": "Test notification",
@@ -19,7 +20,7 @@ class Notice:
     """The facts a message is made of, read from the database before sending."""
 
     kind: str  # failure | recovery | reminder | test
-    server_id: int
+    server_id: int | None  # None: about every server of an owner (a test of an owner-wide config)
     server_name: str
     target: str
     old_status: str
@@ -29,8 +30,10 @@ class Notice:
     status_change_id: int | None = None
 
 
-def server_link(public_url: str, server_id: int) -> str:
-    """Return the dashboard address of a server."""
+def server_link(public_url: str, server_id: int | None) -> str:
+    """Return the dashboard address of a server (of the dashboard, for no one server)."""
+    if server_id is None:
+        return f"{public_url.rstrip('/')}/"
     return f"{public_url.rstrip('/')}/servers/{server_id}"
 
 

@@ -19,7 +19,7 @@ class SmsTransport:
         self.api_base = (config.get("TWILIO_API_BASE") or "https://api.twilio.com").rstrip("/")
         self.timeout_s = float(config.get("SMS_TIMEOUT_S", 10))
 
-    def send(self, recipient: str, message: Message) -> None:
+    def send(self, recipient: str, message: Message, settings: dict | None = None) -> None:
         """Deliver the text, or raise TransportError."""
         if not (self.account_sid and self.auth_token and self.sender):
             raise TransportError(

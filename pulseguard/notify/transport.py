@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 class TransportError(Exception):
     """A delivery that did not happen; `permanent` says that retrying cannot help."""
 
-    def __init__(self, message: str, permanent: bool = False):
+    def __init__(self, message: str, permanent: bool = False, timeout: bool = False):
         super().__init__(message)
         self.message = message
         self.permanent = permanent
+        self.timeout = timeout  # the channel did not answer in time
 
 
 @dataclass(frozen=True)

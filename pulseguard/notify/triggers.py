@@ -1,13 +1,13 @@
 """What a status change triggers: one delivery job per config that wants to hear of it."""
 
 import logging
-from collections import defaultdict
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from pulseguard.extensions import db
-from pulseguard.models import Health, NotificationConfig, StatusChange
-from pulseguard.notify.delivery import WANTS
+from pulseguard.models import Health, NotificationConfig, Server, StatusChange
+from pulseguard.notify.events import covers, wants
 from pulseguard.notify.runner import run_delivery
 from pulseguard.queueing import NOTIFY
 from pulseguard.queueing.enqueue import enqueue_many
@@ -18,12 +18,16 @@ RESPONDING = (Health.UP, Health.DEGRADED)
 
 
 def event_for(old_status: str, new_status: str) -> str | None:
-    """Return the event a transition is ("failure", "recovery"), or None when it is neither."""
+    """Return the event a transition is ("failure", "degraded", "recovery"), or None."""
     if new_status == Health.DOWN and old_status != Health.DOWN:
         return "failure"
     if old_status == Health.DOWN and new_status in RESPONDING:
         return "recovery"
-    return None  # unknown -> up, up <-> degraded, ... tell nobody
+    if old_status == Health.UP and new_status == Health.DEGRADED:
+        return "degraded"
+    if old_status == Health.DEGRADED and new_status == Health.UP:
+        return "recovery"  # only configs that subscribe to `degraded` hear of it (events.wants)
+    return None  # unknown -> up, down -> unknown, ... tell nobody
 
 
 def enqueue_for_changes(change_ids: list[int]) -> None:
@@ -36,36 +40,46 @@ def enqueue_for_changes(change_ids: list[int]) -> None:
             StatusChange.server_id,
             StatusChange.old_status,
             StatusChange.new_status,
-        ).where(StatusChange.id.in_(change_ids))
+            Server.owner_id,
+            Server.tags,
+        )
+        .join(Server, Server.id == StatusChange.server_id)
+        .where(StatusChange.id.in_(change_ids))
     ).all()
-    events: dict[int, tuple[int, str]] = {}
-    for row in rows:
-        event = event_for(row.old_status, row.new_status)
-        if event:
-            events[row.id] = (row.server_id, event)
-    if not events:
+    changes = [(row, event) for row in rows if (event := event_for(row.old_status, row.new_status))]
+    if not changes:
         return
-    wanted = db.session.execute(
+    server_ids = {row.server_id for row, _ in changes}
+    owner_ids = {row.owner_id for row, _ in changes}
+    configs = db.session.execute(
         select(
             NotificationConfig.id,
             NotificationConfig.server_id,
+            NotificationConfig.owner_id,
+            NotificationConfig.tags,
+            NotificationConfig.events,
             NotificationConfig.notify_on_failure,
             NotificationConfig.notify_on_recovery,
         ).where(
-            NotificationConfig.server_id.in_({server_id for server_id, _ in events.values()}),
             NotificationConfig.enabled.is_(True),
+            NotificationConfig.server_id.in_(server_ids)
+            | (NotificationConfig.server_id.is_(None) & NotificationConfig.owner_id.in_(owner_ids)),
         )
     ).all()
-    by_server = defaultdict(list)
-    for config in wanted:
-        by_server[config.server_id].append(config)
     jobs = [
-        (config.id, change_id, event)
-        for change_id, (server_id, event) in sorted(events.items())
-        for config in by_server[server_id]
-        if getattr(config, WANTS[event])
+        (config.id, row.id, event)
+        for row, event in sorted(changes, key=lambda item: item[0].id)
+        for config in configs
+        if covers(config, _Server(row.server_id, row.owner_id, row.tags))
+        and wants(config, event, row.old_status)
     ]
     try:
         enqueue_many(NOTIFY, run_delivery, jobs, result_ttl=300)
     except Exception:  # noqa: BLE001 - a queue outage must not fail the check batch
         log.exception("Could not enqueue %d notifications for changes %s", len(jobs), change_ids)
+
+
+class _Server(NamedTuple):
+    id: int
+    owner_id: int
+    tags: list | None

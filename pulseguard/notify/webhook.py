@@ -56,16 +56,17 @@ class WebhookTransport:
         self.timeout_s = float(config.get("WEBHOOK_TIMEOUT_S", 5))
         self.guard = guard_of(config)
 
-    def send(self, recipient: str, message: Message) -> None:
-        """Deliver the payload, or raise TransportError."""
+    def send(self, recipient: str, message: Message, settings: dict | None = None) -> None:
+        """Deliver the payload, or raise TransportError (signed with the config's own secret)."""
+        secret = (settings or {}).get("secret") or self.secret
         body = json.dumps(message.payload, separators=(",", ":")).encode()
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "PulseGuard-Webhook/1.0",
             "X-PulseGuard-Event": message.event,
         }
-        if self.secret:
-            headers[SIGNATURE_HEADER] = sign(self.secret, body)
+        if secret:
+            headers[SIGNATURE_HEADER] = sign(secret, body)
         url = recipient
         with requests.Session() as session:
             for scheme in ("http://", "https://"):
@@ -83,7 +84,8 @@ class WebhookTransport:
                 url, data=body, headers=headers, timeout=self.timeout_s, allow_redirects=False
             )
         except requests.Timeout as error:
-            raise TransportError(f"Webhook timed out after {self.timeout_s:g}s") from error
+            message = f"Webhook timed out after {self.timeout_s:g}s"
+            raise TransportError(message, timeout=True) from error
         except requests.RequestException as error:
             if blocked := blocked_reason(error):
                 raise TransportError(f"Webhook: {blocked}", permanent=True) from error

@@ -62,35 +62,39 @@ def test_deliveries_are_read_only_and_need_a_login(client, as_alice, history):
     assert as_alice.post("/api/notification-deliveries/", json={}).status_code == 405
 
 
-def test_a_test_send_answers_200_with_the_recorded_attempt(
+def test_a_test_send_answers_its_result_and_records_the_attempt(
     as_alice, embedded, server, add_config, webhook
 ):
     hook = add_config(server["id"], "webhook", webhook.url, enabled=False)
     response = as_alice.post(f"/api/notification-configs/{hook}/test/")
     assert response.status_code == 200, response.json
-    assert response.json["outcome"] == "sent" and response.json["event"] == "test"
-    assert response.json["config"] == hook and response.json["status_change"] is None
+    assert response.json["ok"] is True and response.json["status"] == "success"
+    assert response.json["error"] is None and response.json["duration_ms"] >= 0
     assert webhook.json()["event"] == "test" and webhook.json()["server"]["name"] == "web"
     listed = as_alice.get(f"/api/notification-deliveries/?config_id={hook}").json
-    assert [r["id"] for r in listed] == [response.json["id"]]
+    assert [r["id"] for r in listed] == [response.json["delivery"]]
+    assert listed[0]["event"] == "test" and listed[0]["status_change"] is None
+    assert listed[0]["status"] == "success" and listed[0]["duration_ms"] >= 0
 
 
-def test_a_failed_test_send_answers_502_with_the_error(
+def test_a_failed_test_send_answers_ok_false_with_the_error(
     as_alice, embedded, server, add_config, smtp
 ):
     mail = add_config(server["id"], "email", "reject@example.test")
     response = as_alice.post(f"/api/notification-configs/{mail}/test/")
-    assert response.status_code == 502
-    assert response.json["outcome"] == "failed" and "550" in response.json["error"]
+    assert response.status_code == 200
+    assert response.json["ok"] is False and response.json["status"] == "failure"
+    assert "550" in response.json["error"]
 
 
-def test_a_test_send_to_an_unconfigured_channel_is_a_502_not_a_500(
+def test_a_test_send_to_an_unconfigured_channel_is_an_error_not_a_500(
     as_alice, embedded, app, server, add_config, monkeypatch
 ):
     monkeypatch.setitem(app.config, "TWILIO_ACCOUNT_SID", None)
     sms = add_config(server["id"], "sms", "+15557654321")
     response = as_alice.post(f"/api/notification-configs/{sms}/test/")
-    assert response.status_code == 502 and "TWILIO_ACCOUNT_SID" in response.json["error"]
+    assert response.status_code == 200 and "TWILIO_ACCOUNT_SID" in response.json["error"]
+    assert response.json["ok"] is False
 
 
 def test_a_test_send_to_someone_elses_config_is_404(as_bob, server, add_config, webhook):
@@ -100,8 +104,10 @@ def test_a_test_send_to_someone_elses_config_is_404(as_bob, server, add_config, 
     assert webhook.requests == []
 
 
-def test_the_openapi_document_describes_both_answers(client):
+def test_the_openapi_document_describes_the_test_routes(client):
     spec = client.get("/api/openapi.json").json
     post = spec["paths"]["/api/notification-configs/{config_id}/test/"]["post"]
-    assert {"200", "404", "502"} <= set(post["responses"])
+    assert {"200", "404"} <= set(post["responses"])
+    assert "/api/notification-configs/test/" in spec["paths"]
+    assert "/api/notification-configs/{config_id}/deliveries/" in spec["paths"]
     assert "/api/notification-deliveries/" in spec["paths"]

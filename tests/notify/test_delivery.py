@@ -18,8 +18,9 @@ from tests.notify.peers import wait_for
         ("down", "up", "recovery"),
         ("down", "degraded", "recovery"),
         ("unknown", "up", None),
-        ("up", "degraded", None),
-        ("degraded", "up", None),
+        ("up", "degraded", "degraded"),
+        ("degraded", "up", "recovery"),
+        ("unknown", "degraded", None),
         ("down", "unknown", None),
     ],
 )

@@ -4,33 +4,23 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import select
 
-from pulseguard.api.access import get_own_server, get_visible, visible
+from pulseguard.api.access import get_owned, visible_owned
 from pulseguard.api.notification_configs import blp
+from pulseguard.api.notification_configs.apply import apply
 from pulseguard.api.notification_configs.schemas import (
     NotificationConfigQuerySchema,
     NotificationConfigSchema,
-    recipient_error,
+    TestResultSchema,
 )
 from pulseguard.api.notification_deliveries.schemas import NotificationDeliverySchema
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
 from pulseguard.extensions import db
-from pulseguard.models import NotificationConfig, Server
-from pulseguard.notify.delivery import send_test
-
-
-def apply(config, data):
-    """Set validated fields on a config, checking the server and the recipient together."""
-    if "server_id" in data:
-        get_own_server(data["server_id"])
-    for key, value in data.items():
-        setattr(config, key, value)
-    error = recipient_error(config.notification_type, config.recipient)
-    if error:
-        abort(422, errors={"json": {"recipient": [error]}})
+from pulseguard.models import NotificationConfig, NotificationDelivery
+from pulseguard.notify.delivery import send_draft, send_test, status_of
 
 
 def get_config(config_id):
-    return get_visible(NotificationConfig, config_id, "Notification config")
+    return get_owned(NotificationConfig, config_id, "Notification config")
 
 
 @blp.route("/")
@@ -39,17 +29,18 @@ class NotificationConfigs(MethodView):
     @blp.response(200, NotificationConfigSchema(many=True))
     @blp.paginate(**PAGE_OPTIONS)
     def get(self, args, pagination_parameters):
-        """List notification configs of your servers. Filter: server_id=1,2."""
-        stmt = select(NotificationConfig).join(Server, Server.id == NotificationConfig.server_id)
+        """List your notification configs (owner-wide ones too). Filter: server_id=1,2."""
+        stmt = select(NotificationConfig)
         if "server_id" in args:
             stmt = stmt.where(NotificationConfig.server_id.in_(args["server_id"]))
-        return paginate(visible(stmt).order_by(NotificationConfig.id), pagination_parameters)
+        stmt = visible_owned(stmt, NotificationConfig).order_by(NotificationConfig.id)
+        return paginate(stmt, pagination_parameters)
 
     @blp.arguments(NotificationConfigSchema)
     @blp.response(201, NotificationConfigSchema)
     @blp.alt_response(404, description="No such server (or not yours)")
     def post(self, data):
-        """Attach a notification config to one of your servers."""
+        """Attach a notification config to one of your servers, or to all of them (server: null)."""
         config = NotificationConfig()
         apply(config, data)
         db.session.add(config)
@@ -93,22 +84,68 @@ class NotificationConfigById(MethodView):
         db.session.commit()
 
 
+@blp.route("/test/")
+class NotificationDraftTest(MethodView):
+    @blp.arguments(NotificationConfigSchema)
+    @blp.response(200, TestResultSchema)
+    @blp.alt_response(404, description="No such server (or not yours)")
+    def post(self, data):
+        """Send a test message to a config that is not saved yet (nothing is stored).
+
+        It is validated as a new config would be (422 otherwise), then sent synchronously with
+        the channel's timeouts: `ok` and `status` (success, failure, timeout) say how it went, and
+        `error` is the provider's own answer, secrets removed.
+        """
+        config = NotificationConfig()
+        apply(config, data)
+        error, took = send_draft(config)
+        return test_result(error, took)
+
+
 @blp.route("/<int:config_id>/test/")
 class NotificationConfigTest(MethodView):
-    @blp.response(200, NotificationDeliverySchema, description="Sent: the recorded attempt")
-    @blp.alt_response(
-        502,
-        schema=NotificationDeliverySchema,
-        description="Not sent: the channel failed or refused it; `error` says why",
-    )
+    @blp.response(200, TestResultSchema)
     @blp.alt_response(404, description="No such config (or not yours)")
     def post(self, config_id):
         """Send a test message now, once, without retries (even to a disabled config).
 
-        The answer is the recorded delivery attempt (event `test`): 200 when it was sent,
-        502 with `outcome` `failed` and the channel's `error` when it was not.
+        Synchronous: `ok`, `status` (success, failure, timeout), the provider's `error` (secrets
+        removed) and `duration_ms`; the attempt is recorded in the config's deliveries (event
+        `test`), and `delivery` is its id.
         """
         delivery = send_test(get_config(config_id))
         if delivery is None:
             abort(404, message=f"Notification config {config_id} not found.")
-        return delivery, 200 if delivery.outcome == "sent" else 502
+        return {
+            "ok": delivery.outcome == "sent",
+            "status": delivery.status,
+            "error": delivery.error,
+            "duration_ms": delivery.duration_ms,
+            "delivery": delivery.id,
+        }
+
+
+@blp.route("/<int:config_id>/deliveries/")
+class NotificationConfigDeliveries(MethodView):
+    @blp.response(200, NotificationDeliverySchema(many=True))
+    @blp.paginate(**PAGE_OPTIONS)
+    @blp.alt_response(404, description="No such config (or not yours)")
+    def get(self, config_id, pagination_parameters):
+        """List the delivery attempts of one config, newest first."""
+        get_config(config_id)
+        stmt = (
+            select(NotificationDelivery)
+            .where(NotificationDelivery.config_id == config_id)
+            .order_by(NotificationDelivery.created_at.desc(), NotificationDelivery.id.desc())
+        )
+        return paginate(stmt, pagination_parameters)
+
+
+def test_result(error, took) -> dict:
+    return {
+        "ok": error is None,
+        "status": status_of(error),
+        "error": error.message if error else None,
+        "duration_ms": took,
+        "delivery": None,
+    }

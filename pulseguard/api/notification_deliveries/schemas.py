@@ -4,19 +4,25 @@ from marshmallow import Schema, fields
 
 from pulseguard.api.fields import Choice, IdList, Timestamp
 
-EVENTS = ("failure", "recovery", "reminder", "test")
+EVENTS = ("failure", "degraded", "recovery", "reminder", "test", "disabled")
 OUTCOMES = ("sent", "retrying", "failed")
 
 
 class NotificationDeliverySchema(Schema):
     id = fields.Int(dump_only=True)
     config = fields.Int(attribute="config_id", dump_only=True)
-    server = fields.Int(attribute="server_id", dump_only=True)
+    server = fields.Int(attribute="server_id", dump_only=True, allow_none=True)
     status_change = fields.Int(attribute="status_change_id", dump_only=True, allow_none=True)
     event = fields.Str(dump_only=True, metadata={"enum": list(EVENTS)})
     attempt = fields.Int(dump_only=True)
     outcome = fields.Str(dump_only=True, metadata={"enum": list(OUTCOMES)})
-    error = fields.Str(dump_only=True, allow_none=True)
+    status = fields.Str(
+        dump_only=True, allow_none=True, metadata={"enum": ["success", "failure", "timeout"]}
+    )
+    error = fields.Str(
+        dump_only=True, allow_none=True, metadata={"description": "The provider's own answer"}
+    )
+    duration_ms = fields.Float(dump_only=True, allow_none=True)
     created_at = Timestamp(dump_only=True)
 
 

@@ -1,0 +1,51 @@
+"""The events a config subscribes to, and which subscription each delivered event needs."""
+
+from pulseguard.states import Health
+
+EVENTS = (
+    "down",
+    "degraded",
+    "recovery",
+    "cert_expiring",
+    "reminder",
+    "maintenance",
+    "incident_update",
+)
+DEFAULT_EVENTS = ("down", "recovery")
+# A delivery's event (what happened) -> the subscription that asks for it.
+SUBSCRIPTION = {
+    "failure": "down",
+    "degraded": "degraded",
+    "recovery": "recovery",
+    "reminder": "down",
+    "cert_expiring": "cert_expiring",
+    "maintenance": "maintenance",
+    "incident_update": "incident_update",
+}
+
+
+def events_of(config) -> list[str]:
+    """Return the events a config (or a row of its columns) subscribes to."""
+    if config.events is not None:
+        return list(config.events)
+    legacy = [("down", config.notify_on_failure), ("recovery", config.notify_on_recovery)]
+    return [name for name, wanted in legacy if wanted]
+
+
+def wants(config, event: str, old_status: str | None = None) -> bool:
+    """Tell whether a config wants a delivered event (a recovery from degraded needs `degraded`)."""
+    subscribed = events_of(config)
+    if event == "recovery" and old_status == Health.DEGRADED:
+        return "recovery" in subscribed and "degraded" in subscribed
+    if event == "reminder":
+        return "down" in subscribed or "reminder" in subscribed
+    return SUBSCRIPTION.get(event) in subscribed
+
+
+def covers(config, server) -> bool:
+    """Tell whether a config is about a server: its own, or every one of its owner's (by tag)."""
+    if config.server_id is not None:
+        return config.server_id == server.id
+    if config.owner_id != server.owner_id:
+        return False
+    return not config.tags or bool(set(config.tags) & set(server.tags or ()))
