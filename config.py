@@ -177,6 +177,10 @@ class Config:
     # Delivery attempts running at once per process (a hanging channel holds one each).
     NOTIFY_CONCURRENCY = int(env("NOTIFY_CONCURRENCY", 200))
     REMINDER_INTERVAL_S = int(env("REMINDER_INTERVAL_S", 60))  # how often reminders are due-checked
+    # An attempt "sending" longer than this was cut short by a stopped worker (notify/resume.py),
+    # looked for every NOTIFY_RESUME_S.
+    NOTIFY_STALL_S = float(env("NOTIFY_STALL_S", 120))
+    NOTIFY_RESUME_S = int(env("NOTIFY_RESUME_S", 60))
     # Seconds to wait before each retry of a failed delivery; attempts = retries + 1.
     NOTIFY_RETRY_DELAYS_S = tuple(
         float(s) for s in env("NOTIFY_RETRY_DELAYS_S", "30,120,600").split(",") if s.strip()

@@ -15,6 +15,7 @@ from pulseguard.jobs.dispatch import dispatch_due_checks
 from pulseguard.jobs.upkeep import prune_results
 from pulseguard.monitoring.maintenance import apply_windows
 from pulseguard.notify.reminders import send_reminders
+from pulseguard.notify.resume import resume_deliveries
 from pulseguard.sqlite import checkpoint_in_thread
 
 log = logging.getLogger(__name__)
@@ -51,5 +52,8 @@ def start_embedded(app) -> list[gevent.Greenlet]:
         ),
         gevent.spawn_later(
             10, every, app, config["REMINDER_INTERVAL_S"], send_reminders, "reminders"
+        ),
+        gevent.spawn_later(
+            15, every, app, config["NOTIFY_RESUME_S"], resume_deliveries, "resume-deliveries"
         ),
     ]

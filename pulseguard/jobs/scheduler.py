@@ -54,6 +54,11 @@ def periodic_jobs(config) -> list[tuple[str, str, int]]:
             "pulseguard.notify.reminders.send_reminders",
             max(10, int(config["REMINDER_INTERVAL_S"])),
         ),
+        (
+            "pulseguard-resume-deliveries",
+            "pulseguard.notify.resume.resume_deliveries",
+            max(10, int(config["NOTIFY_RESUME_S"])),
+        ),
     ]
 
 

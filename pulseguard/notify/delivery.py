@@ -5,7 +5,7 @@ import time
 from importlib import import_module
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from pulseguard import kinds, metrics
@@ -90,12 +90,15 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     channel, recipient = config.notification_type, config.recipient
     settings = settings_of(config, dedup=f"pulseguard-server-{server.id}")
     message = render(facts, current_app.config["PUBLIC_URL"])
-    db.session.rollback()  # hold no transaction (nor SQLite lock) while the network is slow
+    # Committed before sending (so no transaction, nor SQLite lock, is held while the network is
+    # slow): a worker killed during the attempt leaves this row, which notify/resume.py picks up.
+    row_id = claim(config_id, facts, attempt)
+    if row_id is None:
+        return None
     error, took = send(channel, recipient, message, settings)
     delay = None if error is None or error.permanent else retry_delay(attempt)
     outcome = "sent" if error is None else ("retrying" if delay is not None else "failed")
-    if record(channel, config_id, facts, attempt, outcome, error, took) is None:
-        return None
+    finish(channel, config_id, row_id, facts, attempt, outcome, error, took)
     return outcome
 
 
@@ -132,6 +135,24 @@ def send_test(config: NotificationConfig) -> NotificationDelivery | None:
     error, took = send(channel, recipient, message, settings)
     outcome = "sent" if error is None else "failed"
     return record(channel, config_id, facts, 1, outcome, error, took)
+
+
+def send_disabled_notice(disabled_id: int, to_id: int) -> NotificationDelivery | None:
+    """Tell a config's owner through another of their configs that it was disabled; record it."""
+    disabled = db.session.get(NotificationConfig, disabled_id)
+    to = db.session.get(NotificationConfig, to_id)
+    if disabled is None or to is None or not to.enabled or to.id == disabled.id:
+        return None
+    label = disabled.name or f"{disabled.notification_type} #{disabled.id}"
+    facts = Notice(
+        "disabled", None, label, disabled.notification_type, "", "",
+        disabled.disabled_reason or "", utcnow(),
+    )  # fmt: skip
+    channel, recipient, settings = to.notification_type, to.recipient, settings_of(to)
+    message = render(facts, current_app.config["PUBLIC_URL"])
+    db.session.rollback()
+    error, took = send(channel, recipient, message, settings)
+    return record(channel, to_id, facts, 1, "sent" if error is None else "failed", error, took)
 
 
 def send_draft(config: NotificationConfig) -> tuple[TransportError | None, float]:
@@ -180,20 +201,21 @@ def already_attempted(config_id: int, change_id: int, event: str, attempt: int, 
     return db.session.scalar(stmt.limit(1)) is not None
 
 
-def record(
-    channel: str, config_id: int, facts: Notice, attempt: int, outcome: str, error, took=None
-) -> NotificationDelivery | None:
-    """Store one attempt and count it; None when the config was deleted meanwhile."""
+def claim(config_id: int, facts: Notice, attempt: int) -> int | None:
+    """Record that an attempt starts (outcome "sending"); None when the config was deleted."""
+    row = insert(config_id, facts, attempt, outcome="sending")
+    return row.id if row is not None else None
+
+
+def insert(config_id: int, facts: Notice, attempt: int, **fields) -> NotificationDelivery | None:
+    """Store one attempt row; None when the config was deleted meanwhile."""
     row = NotificationDelivery(
         config_id=config_id,
         server_id=facts.server_id,
         status_change_id=facts.status_change_id,
         event=facts.kind,
         attempt=attempt,
-        outcome=outcome,
-        status=status_of(error),
-        error=error.message[:1000] if error else None,
-        duration_ms=took,
+        **fields,
     )
     db.session.add(row)
     try:
@@ -201,9 +223,44 @@ def record(
     except IntegrityError:
         db.session.rollback()
         return None
+    return row
+
+
+def finish(
+    channel: str, config_id: int, row_id: int, facts: Notice, attempt: int, outcome: str, error,
+    took,
+) -> None:  # fmt: skip
+    """Record how a claimed attempt ended, and count it."""
+    db.session.execute(
+        update(NotificationDelivery)
+        .where(NotificationDelivery.id == row_id, NotificationDelivery.outcome == "sending")
+        .values(
+            outcome=outcome,
+            status=status_of(error),
+            error=error.message[:1000] if error else None,
+            duration_ms=took,
+        )
+    )
+    db.session.commit()
+    observe(channel, facts, config_id, attempt, outcome)
+
+
+def observe(channel: str, facts: Notice, config_id: int, attempt: int, outcome: str) -> None:
     try:
         metrics.observe_delivery(channel, outcome)
     except Exception:  # noqa: BLE001 - the attempt is recorded; a lost count must not lose a retry
         log.exception("Counting a delivery failed")
     log.info("Notification %s to config %s attempt %s: %s", facts.kind, config_id, attempt, outcome)
+
+
+def record(
+    channel: str, config_id: int, facts: Notice, attempt: int, outcome: str, error, took=None
+) -> NotificationDelivery | None:
+    """Store one finished attempt and count it; None when the config was deleted meanwhile."""
+    row = insert(
+        config_id, facts, attempt, outcome=outcome, status=status_of(error),
+        error=error.message[:1000] if error else None, duration_ms=took,
+    )  # fmt: skip
+    if row is not None:
+        observe(channel, facts, config_id, attempt, outcome)
     return row

@@ -12,6 +12,7 @@ HEADLINES = {
     "recovery": "UP again",
     "reminder": "STILL DOWN",
     "test": "Test notification",
+    "disabled": "Notifications disabled",
 }
 
 
@@ -44,6 +45,12 @@ def render(event: Notice, public_url: str) -> Message:
     headline = f"{HEADLINES[event.kind]}: {event.server_name}"
     if event.kind == "test":
         lines = [f"This is a test notification from PulseGuard for {event.server_name}."]
+    elif event.kind == "disabled":
+        lines = [
+            f"PulseGuard stopped sending to your {event.target} notification "
+            f"{event.server_name}: {event.detail}",
+            "Fix its recipient, send a test, and enable it again in the dashboard.",
+        ]
     else:
         lines = [
             f"{event.server_name} ({event.target}) is {event.new_status} "

@@ -13,8 +13,10 @@ from gevent.pool import Pool
 
 from pulseguard.appctx import real_app
 from pulseguard.notify.delivery import deliver, retry_delay
+from pulseguard.notify.disabled import tell_owner
+from pulseguard.notify.streaks import count_delivery
 from pulseguard.queueing import NOTIFY
-from pulseguard.queueing.enqueue import enqueue_later
+from pulseguard.queueing.enqueue import enqueue, enqueue_later
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +58,11 @@ def _attempt(app, key):
     try:
         with app.app_context():
             delay = retry_delay(attempt)
-            if deliver(config_id, change_id, event, attempt) == "retrying" and delay is not None:
+            outcome = deliver(config_id, change_id, event, attempt)
+            if outcome == "retrying" and delay is not None:
                 enqueue_later(NOTIFY, delay, run_delivery, config_id, change_id, event, attempt + 1)
+            if count_delivery(config_id, event, outcome):
+                enqueue(NOTIFY, tell_owner, config_id)
     except Exception:  # noqa: BLE001 - logged as RQ would; the next change still notifies
         log.exception("Delivery %s failed", key[1:])
     finally:

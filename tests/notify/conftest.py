@@ -93,12 +93,17 @@ def add_config(as_alice):
 
 @pytest.fixture
 def deliveries(app):
-    """Return every attempt as (config_id, event, attempt, outcome, error), oldest first."""
+    """Return every finished attempt as (config_id, event, attempt, outcome, error), oldest first.
+
+    An attempt is recorded as "sending" before it is sent; those in flight are left out.
+    """
 
     def read():
         with app.app_context():
             rows = db.session.scalars(
-                select(NotificationDelivery).order_by(NotificationDelivery.id)
+                select(NotificationDelivery)
+                .where(NotificationDelivery.outcome != "sending")
+                .order_by(NotificationDelivery.id)
             )
             return [(r.config_id, r.event, r.attempt, r.outcome, r.error) for r in rows]
 

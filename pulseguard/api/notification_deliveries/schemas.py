@@ -5,7 +5,7 @@ from marshmallow import Schema, fields
 from pulseguard.api.fields import Choice, IdList, Timestamp
 
 EVENTS = ("failure", "degraded", "recovery", "reminder", "test", "disabled")
-OUTCOMES = ("sent", "retrying", "failed")
+OUTCOMES = ("sending", "sent", "retrying", "failed", "interrupted")
 
 
 class NotificationDeliverySchema(Schema):
