@@ -56,6 +56,12 @@ def server(server_id):
     return page("server.html", server_id=server_id)
 
 
+@bp.get("/channels")
+def channels():
+    """Show the notification configs that cover every server (or every server with a tag)."""
+    return page("channels.html")
+
+
 @bp.get("/servers/<int:server_id>/edit")
 def edit_server(server_id):
     """Show the form to edit a server."""

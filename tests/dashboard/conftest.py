@@ -77,7 +77,7 @@ class LiveApp:
             stdout=self.log.open("a"),
             stderr=subprocess.STDOUT,
         )
-        wait_until(self.ready, timeout=20, message=f"gunicorn on {self.url} (see {self.log})")
+        wait_until(self.ready, timeout=60, message=f"gunicorn on {self.url} (see {self.log})")
 
     def ready(self):
         if self.process.poll() is not None:

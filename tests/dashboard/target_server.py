@@ -25,6 +25,10 @@ class Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_GET  # noqa: N815
 
+    def do_POST(self):  # noqa: N802 - a notification receiver (webhook, Apprise json://)
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.do_GET()
+
     def log_message(self, *args):
         pass
 

@@ -254,3 +254,52 @@ def test_the_overview_says_when_the_stream_is_reconnecting(tmp_path, page):
         assert [e for e in page.console.errors if not e.startswith(network)] == []
     finally:
         app.stop()
+
+
+def test_channels_are_explained_checked_tested_and_logged(live_app, page, target):
+    tokens = create_admin(live_app)
+    server = add_server_via_api(live_app, tokens, name="noisy", port=9)
+    sign_in(page, live_app)
+    page.goto(f"{live_app.url}/servers/{server['id']}")
+    page.wait_for_selector("body[data-ready=true]")
+
+    # Each type says where its recipient comes from, and a bad one is refused next to the field.
+    page.select_option("#nf-type", "slack")
+    assert "Incoming Webhooks" in page.inner_text("#nf-help")
+    page.fill("#nf-recipient", "https://hooks.slack.com/nope")
+    page.click("#nf-submit")
+    page.wait_for_selector("[data-error-for=recipient]:not(:empty)")
+    assert "Slack" in page.inner_text("[data-error-for=recipient]")
+
+    # A draft is tested before it is saved: the provider's own answer is shown.
+    page.select_option("#nf-type", "apprise")
+    page.fill("#nf-recipient", f"json://127.0.0.1:{target.port}/hook")
+    page.click("#nf-test")
+    page.wait_for_selector("#nf-test-result:has-text('Sent in')")
+    target.answer(500)
+    page.click("#nf-test")
+    page.wait_for_selector("#nf-test-result:has-text('error=500')")
+
+    # Saved, it is tested from its row, and its delivery log shows the attempt.
+    page.click("#nf-submit")
+    page.wait_for_selector("#notifications li:has-text('json://')")
+    page.click("#notifications li .test-saved")
+    page.wait_for_selector("#nf-test-result:has-text('Not sent')")
+    page.click("#notifications li .show-log")
+    page.wait_for_selector("#notifications .delivery-log td:has-text('error=500')")
+
+    # Channels for every server: PagerDuty asks for its API key, which is never shown again.
+    page.click("a.nav-link:text('Channels')")
+    page.wait_for_url("**/channels")
+    page.wait_for_selector("body[data-ready=true]")
+    page.select_option("#nf-type", "pagerduty")
+    assert page.is_visible("#nf-api-key") and not page.is_visible("#nf-secret")
+    page.fill("#nf-recipient", "R0UT1NGKEY0123456789abcdef012345")
+    page.click("#nf-submit")
+    page.wait_for_selector("[data-error-for='options.api_key']:not(:empty)")
+    page.fill("#nf-api-key", "u+apikey1234")
+    page.fill("#nf-tags", "prod")
+    page.click("#nf-submit")
+    page.wait_for_selector("#notifications li:has-text('servers tagged prod')")
+    assert "apikey1234" not in page.content() and "R0UT1NGKEY" not in page.content()
+    page.console.assert_clean(["422 /api/notification-configs/"])
