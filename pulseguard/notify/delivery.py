@@ -49,7 +49,7 @@ def retry_delay(attempt: int) -> float | None:
 
 
 def notice(
-    server: Server, kind: str, old: str, new: str, detail: str, at, change_id=None
+    server: Server, kind: str, old: str, new: str, detail: str, at, change_id=None, lasted_s=None
 ) -> Notice:
     """The facts a message about a server is made of."""
     return Notice(
@@ -62,7 +62,29 @@ def notice(
         detail=detail,
         at=at,
         status_change_id=change_id,
+        server_key=getattr(server, "key", None),
+        protocol=server.protocol,
+        lasted_s=lasted_s,
     )
+
+
+def lasted(change: StatusChange, event: str) -> float | None:
+    """How long the state a change ended had lasted (a reminder: the outage so far), in s."""
+    if event == "reminder":
+        return (utcnow() - change.created_at).total_seconds()
+    if event != "recovery":
+        return None
+    began = db.session.scalar(
+        select(StatusChange.created_at)
+        .where(
+            StatusChange.server_id == change.server_id,
+            StatusChange.id < change.id,
+            StatusChange.new_status == change.old_status,
+        )
+        .order_by(StatusChange.id.desc())
+        .limit(1)
+    )
+    return None if began is None else (change.created_at - began).total_seconds()
 
 
 def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1) -> str | None:
@@ -85,7 +107,7 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
         return None
     facts = notice(
         server, event, change.old_status, change.new_status, change.message, change.created_at,
-        change.id,
+        change.id, lasted(change, event),
     )  # fmt: skip
     channel, recipient = config.notification_type, config.recipient
     settings = settings_of(config, dedup=f"pulseguard-server-{server.id}")

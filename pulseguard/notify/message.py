@@ -29,6 +29,10 @@ class Notice:
     detail: str
     at: datetime
     status_change_id: int | None = None
+    server_key: str | None = None
+    protocol: str | None = None
+    # How long the state before lasted (a recovery: the outage), or a reminder's outage so far.
+    lasted_s: float | None = None
 
 
 def server_link(public_url: str, server_id: int | None) -> str:
@@ -57,6 +61,8 @@ def render(event: Notice, public_url: str) -> Message:
             f"(was {event.old_status}) since {when}.",
             f"Reason: {event.detail or '-'}",
         ]
+        if event.lasted_s is not None:
+            lines.append(f"{LASTED[event.kind]} {duration(event.lasted_s)}.")
     text = "\n".join([*lines, "", link, ""])
     html = "".join(f"<p>{escape(line)}</p>" for line in lines)
     html += f'<p><a href="{escape(link, quote=True)}">{escape(link)}</a></p>'
@@ -71,15 +77,42 @@ def render(event: Notice, public_url: str) -> Message:
     )
 
 
+LASTED = {"recovery": "It was down for", "reminder": "Down for", "failure": "It was up for"}
+
+
+def duration(seconds: float) -> str:
+    """Return a duration as people say it: 45 s, 12 min, 3 h 5 min, 2 d 4 h."""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if hours < 1:
+        return f"{minutes} min"
+    if days < 1:
+        return f"{hours} h {minutes % 60} min" if minutes % 60 else f"{hours} h"
+    return f"{days} d {hours % 24} h" if hours % 24 else f"{days} d"
+
+
 def payload(event: Notice, link: str) -> dict:
-    """Return the webhook body (documented in README.md, "Webhook payload")."""
+    """Return the webhook body (documented in README.md, "Webhook payload").
+
+    It carries API.md's fields (`old_status`, `new_status`, `time`) and API-NEXT §6's
+    (`status`, `previous_status`, `timestamp`, `incident`, `server.key`, `server.protocol`).
+    """
+    time = event.at.isoformat().replace("+00:00", "Z")
+    server = {"id": event.server_id, "key": event.server_key, "name": event.server_name}
     return {
         "event": event.kind,
-        "server": {"id": event.server_id, "name": event.server_name, "target": event.target},
+        "server": server | {"protocol": event.protocol, "target": event.target},
+        "status": event.new_status,
+        "previous_status": event.old_status,
         "old_status": event.old_status,
         "new_status": event.new_status,
         "message": event.detail,
-        "time": event.at.isoformat().replace("+00:00", "Z"),
+        "incident": None,
+        "lasted_seconds": None if event.lasted_s is None else round(event.lasted_s),
+        "timestamp": time,
+        "time": time,
         "status_change_id": event.status_change_id,
         "url": link,
     }

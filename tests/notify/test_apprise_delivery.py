@@ -1,14 +1,16 @@
 """Deliveries through Apprise to local receivers (json://, ntfy://): sent, failed, timed out."""
 
 import time
+from datetime import timedelta
 
 import gevent
 import pytest
 from gevent.event import Event
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from pulseguard.extensions import db
-from pulseguard.models import NotificationDelivery
+from pulseguard.models import NotificationDelivery, StatusChange
+from pulseguard.models.types import utcnow
 from pulseguard.notify.delivery import deliver
 from pulseguard.notify.triggers import enqueue_for_changes
 from tests.notify.peers import HttpPeer, wait_for
@@ -179,3 +181,28 @@ def test_degraded_and_its_recovery_reach_only_configs_that_subscribe(
         (subscribed, "recovery", 1, "sent"),
     ]
     assert {r["path"] for r in receiver.requests} == {"/deg"}
+
+
+def test_a_recovery_says_how_long_the_outage_lasted(
+    embedded, app, server, change, add_config, receiver
+):
+    config = add_config(server["id"], "webhook", receiver.url + "/hook")
+    down = change(server["id"], "up", "down", "HTTP 503")
+    up = change(server["id"], "down", "up", "OK")
+    with app.app_context():
+        db.session.execute(
+            update(StatusChange)
+            .where(StatusChange.id == down)
+            .values(created_at=utcnow() - timedelta(minutes=12, seconds=5))
+        )
+        db.session.commit()
+        assert deliver(config, up, "recovery") == "sent"
+    body = receiver.json()
+    assert body["event"] == "recovery" and body["status"] == "up"
+    assert body["previous_status"] == "down" and body["server"]["key"] == "web"
+    assert body["server"]["protocol"] == "http" and 720 <= body["lasted_seconds"] < 730
+    assert body["timestamp"] == body["time"] and body["incident"] is None
+    text = add_config(server["id"], "apprise", json_url(receiver, "/text"))
+    with app.app_context():
+        assert deliver(text, up, "recovery") == "sent"
+    assert "It was down for 12 min." in receiver.json()["message"]
