@@ -9,6 +9,7 @@ from pulseguard.models import (
     Health,
     Incident,
     NotificationConfig,
+    NotificationDelivery,
     Server,
     ServerStatus,
     StatusChange,
@@ -26,12 +27,15 @@ def send_reminders() -> int:
     now = utcnow()
     due = _candidates()
     outages = _latest_outages({row.server_id for row in due})
+    rounds = _rounds({row.id for row in due}, {change for change, _ in outages.values()})
     claimed = []
     for row in due:
         outage = outages.get(row.server_id)
         if outage is None:
             continue
         change_id, down_since = outage
+        if row.max_reminders and rounds.get((row.id, change_id), 0) >= row.max_reminders:
+            continue  # this outage had all the reminders the config asked for
         last: datetime = max(down_since, row.reminded_at or down_since)
         if now - last >= timedelta(minutes=row.reminder_minutes) and _claim(row, now):
             claimed.append((row.id, change_id, "reminder"))
@@ -48,6 +52,7 @@ def _candidates():
             NotificationConfig.server_id,
             NotificationConfig.reminder_minutes,
             NotificationConfig.reminded_at,
+            NotificationConfig.max_reminders,
         )
         .join(Server, Server.id == NotificationConfig.server_id)
         .join(ServerStatus, ServerStatus.server_id == NotificationConfig.server_id)
@@ -82,6 +87,23 @@ def _latest_outages(server_ids) -> dict[int, tuple[int, datetime]]:
         )
     )
     return {row.server_id: (row.id, row.created_at) for row in rows}
+
+
+def _rounds(config_ids, change_ids) -> dict[tuple[int, int], int]:
+    """Return {(config_id, change_id): reminders sent so far for that outage}."""
+    if not config_ids or not change_ids:
+        return {}
+    rows = db.session.execute(
+        select(NotificationDelivery.config_id, NotificationDelivery.status_change_id, func.count())
+        .where(
+            NotificationDelivery.event == "reminder",
+            NotificationDelivery.attempt == 1,
+            NotificationDelivery.config_id.in_(config_ids),
+            NotificationDelivery.status_change_id.in_(change_ids),
+        )
+        .group_by(NotificationDelivery.config_id, NotificationDelivery.status_change_id)
+    )
+    return {(config, change): count for config, change, count in rows}
 
 
 def _claim(row, now) -> bool:

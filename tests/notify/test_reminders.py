@@ -93,3 +93,13 @@ def test_a_paused_server_is_not_reminded_about(
     with embedded.app_context():
         assert db.session.get(Server, server["id"]).monitoring_state == "paused"
     assert remind(embedded) == 0
+
+
+def test_reminders_stop_at_max_reminders(embedded, server, outage, add_config, deliveries, webhook):
+    hook = add_config(server["id"], "webhook", webhook.url, reminder_interval=5, max_reminders=2)
+    for sent in (1, 2):
+        assert remind(embedded) == 1
+        wait_for(lambda: len(deliveries()) == sent)  # noqa: B023 - called at once
+        rewind_reminder(embedded, hook, 6)
+    assert remind(embedded) == 0
+    assert [d[1] for d in deliveries()] == ["reminder", "reminder"]
