@@ -39,17 +39,23 @@ def message():
 def api_key_retry_after(key_id: str) -> int | None:
     """Count a request of an API key; return the seconds to wait when it is over
     API_KEY_RATE_LIMIT, else None (also when limits are off or their storage fails)."""
+    return retry_after("API_KEY_RATE_LIMIT", "api-key", key_id)
+
+
+def retry_after(config_key: str, *identity: str) -> int | None:
+    """Count a request of an identity against the limits in a config key; return the seconds
+    to wait when it is over them, else None (also when limits are off or their storage fails)."""
     limiter = current_app.extensions.get("pulseguard_limiter")
     if limiter is None:
         return None
-    identity = (current_app.config["RATELIMIT_KEY_PREFIX"], "api-key", key_id)
+    identity = (current_app.config["RATELIMIT_KEY_PREFIX"], *identity)
     try:
-        for item in parse_many(current_app.config["API_KEY_RATE_LIMIT"]):
+        for item in parse_many(current_app.config[config_key]):
             if not limiter.limiter.hit(item, *identity):
                 reset = limiter.limiter.get_window_stats(item, *identity).reset_time
                 return max(1, int(reset - time.time()) + 1)
     except Exception:  # noqa: BLE001 - a limit store that fails never refuses a request
-        log.warning("Could not count an API key request", exc_info=True)
+        log.warning("Could not count a request of %s", identity[1], exc_info=True)
     return None
 
 

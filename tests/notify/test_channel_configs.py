@@ -156,3 +156,30 @@ def test_owner_wide_configs_belong_to_their_owner(as_alice, as_bob, server):
 
 def test_a_config_for_another_users_server_is_404(as_bob, server):
     assert create(as_bob, server["id"], "slack", SLACK).status_code == 404
+
+
+def test_test_sends_are_limited_per_user(database_url, alice, bob):
+    from pulseguard import create_app
+    from tests.conftest import PASSWORD, make_config
+
+    app = create_app(
+        make_config(database_url, RATELIMIT_ENABLED=True, RATE_LIMIT_NOTIFY_TEST="2 per minute")
+    )
+    client = app.test_client()
+
+    def headers(user):
+        body = {"username": user.username, "password": PASSWORD}
+        token = client.post("/api/auth/token/", json=body).json["access"]
+        return {"Authorization": f"Bearer {token}"}
+
+    draft = {"server": None, "notification_type": "apprise", "recipient": "json://127.0.0.1:9/x"}
+    as_alice, as_bob = headers(alice), headers(bob)
+    codes = [
+        client.post("/api/notification-configs/test/", json=draft, headers=as_alice).status_code
+        for _ in range(3)
+    ]
+    assert codes == [200, 200, 429]
+    refused = client.post("/api/notification-configs/test/", json=draft, headers=as_alice)
+    assert int(refused.headers["Retry-After"]) > 0 and "test sends" in refused.json["message"]
+    bobs = client.post("/api/notification-configs/test/", json=draft, headers=as_bob)
+    assert bobs.status_code == 200  # each user has their own count

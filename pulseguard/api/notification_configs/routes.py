@@ -17,6 +17,8 @@ from pulseguard.api.pagination import PAGE_OPTIONS, paginate
 from pulseguard.extensions import db
 from pulseguard.models import NotificationConfig, NotificationDelivery
 from pulseguard.notify.delivery import send_draft, send_test, status_of
+from pulseguard.ratelimit import retry_after
+from pulseguard.security import current_user
 
 
 def get_config(config_id):
@@ -98,6 +100,7 @@ class NotificationDraftTest(MethodView):
         """
         config = NotificationConfig()
         apply(config, data)
+        limit_tests()
         error, took = send_draft(config)
         return test_result(error, took)
 
@@ -113,7 +116,9 @@ class NotificationConfigTest(MethodView):
         removed) and `duration_ms`; the attempt is recorded in the config's deliveries (event
         `test`), and `delivery` is its id.
         """
-        delivery = send_test(get_config(config_id))
+        config = get_config(config_id)
+        limit_tests()
+        delivery = send_test(config)
         if delivery is None:
             abort(404, message=f"Notification config {config_id} not found.")
         return {
@@ -139,6 +144,14 @@ class NotificationConfigDeliveries(MethodView):
             .order_by(NotificationDelivery.created_at.desc(), NotificationDelivery.id.desc())
         )
         return paginate(stmt, pagination_parameters)
+
+
+def limit_tests() -> None:
+    """Answer 429 past RATE_LIMIT_NOTIFY_TEST test sends per user (each one reaches a provider)."""
+    wait = retry_after("RATE_LIMIT_NOTIFY_TEST", "notify-test", str(current_user().id))
+    if wait is not None:
+        message = "Too many test sends; wait a little and try again (see Retry-After)."
+        abort(429, message=message, headers={"Retry-After": str(wait)})
 
 
 def test_result(error, took) -> dict:
