@@ -91,6 +91,7 @@ class NotificationDraftTest(MethodView):
     @blp.arguments(NotificationConfigSchema)
     @blp.response(200, TestResultSchema)
     @blp.alt_response(404, description="No such server (or not yours)")
+    @blp.alt_response(429, description="Over RATE_LIMIT_NOTIFY_TEST; see Retry-After")
     def post(self, data):
         """Send a test message to a config that is not saved yet (nothing is stored).
 
@@ -109,6 +110,7 @@ class NotificationDraftTest(MethodView):
 class NotificationConfigTest(MethodView):
     @blp.response(200, TestResultSchema)
     @blp.alt_response(404, description="No such config (or not yours)")
+    @blp.alt_response(429, description="Over RATE_LIMIT_NOTIFY_TEST; see Retry-After")
     def post(self, config_id):
         """Send a test message now, once, without retries (even to a disabled config).
 
