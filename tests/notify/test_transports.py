@@ -99,10 +99,21 @@ def test_the_webhook_posts_the_documented_payload_with_a_valid_signature(app, we
     assert request["content_type"] == "application/json"
     assert webhook.json() == {
         "event": "failure",
-        "server": {"id": 7, "name": "shop <prod>", "target": "https://shop.example.com/health"},
+        "server": {
+            "id": 7,
+            "key": None,
+            "name": "shop <prod>",
+            "protocol": None,
+            "target": "https://shop.example.com/health",
+        },
+        "status": "down",
+        "previous_status": "up",
         "old_status": "up",
         "new_status": "down",
         "message": "HTTP 503",
+        "incident": None,
+        "lasted_seconds": None,
+        "timestamp": "2026-11-27T06:00:00Z",
         "time": "2026-11-27T06:00:00Z",
         "status_change_id": 42,
         "url": "https://pulse.example.com/servers/7",
