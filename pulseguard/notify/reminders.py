@@ -89,7 +89,7 @@ def _latest_outages(server_ids) -> dict[int, tuple[int, datetime]]:
     return {row.server_id: (row.id, row.created_at) for row in rows}
 
 
-def _rounds(config_ids, change_ids) -> dict[tuple[int, int], int]:
+def _rounds(config_ids, change_ids) -> dict[tuple[int, int | None], int]:
     """Return {(config_id, change_id): reminders sent so far for that outage}."""
     if not config_ids or not change_ids:
         return {}
