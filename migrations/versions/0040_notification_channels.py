@@ -8,7 +8,7 @@ notification_deliveries gains `status` (success, failure, timeout), `duration_ms
 `server_id` may be NULL (a test of an owner-wide config, a "channel disabled" notice).
 
 Revision ID: 0040
-Revises: 0022
+Revises: 0052
 Create Date: 2026-12-01 15:40:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision = '0040'
-down_revision = '0022'
+down_revision = '0052'
 branch_labels = None
 depends_on = None
 
