@@ -225,12 +225,11 @@ def already_attempted(config_id: int, change_id: int, event: str, attempt: int, 
 
 def claim(config_id: int, facts: Notice, attempt: int) -> int | None:
     """Record that an attempt starts (outcome "sending"); None when the config was deleted."""
-    row = insert(config_id, facts, attempt, outcome="sending")
-    return row.id if row is not None else None
+    return insert(config_id, facts, attempt, outcome="sending")
 
 
-def insert(config_id: int, facts: Notice, attempt: int, **fields) -> NotificationDelivery | None:
-    """Store one attempt row; None when the config was deleted meanwhile."""
+def insert(config_id: int, facts: Notice, attempt: int, **fields) -> int | None:
+    """Store one attempt row and return its id; None when the config was deleted meanwhile."""
     row = NotificationDelivery(
         config_id=config_id,
         server_id=facts.server_id,
@@ -241,11 +240,15 @@ def insert(config_id: int, facts: Notice, attempt: int, **fields) -> Notificatio
     )
     db.session.add(row)
     try:
+        db.session.flush()
+        row_id = row.id
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return None
-    return row
+    # The id was read before the commit: reading it after would refresh the row, opening a
+    # transaction that holds a pooled connection (or SQLite's read lock) during the send.
+    return row_id
 
 
 def finish(
@@ -279,10 +282,11 @@ def record(
     channel: str, config_id: int, facts: Notice, attempt: int, outcome: str, error, took=None
 ) -> NotificationDelivery | None:
     """Store one finished attempt and count it; None when the config was deleted meanwhile."""
-    row = insert(
+    row_id = insert(
         config_id, facts, attempt, outcome=outcome, status=status_of(error),
         error=error.message[:1000] if error else None, duration_ms=took,
     )  # fmt: skip
-    if row is not None:
-        observe(channel, facts, config_id, attempt, outcome)
-    return row
+    if row_id is None:
+        return None
+    observe(channel, facts, config_id, attempt, outcome)
+    return db.session.get(NotificationDelivery, row_id)
