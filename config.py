@@ -155,6 +155,8 @@ class Config:
     TARGET_DENY_NETWORKS = env("TARGET_DENY_NETWORKS", "default")
     TARGET_ALLOW_NETWORKS = env("TARGET_ALLOW_NETWORKS", "")
     PUBLIC_URL = env("PUBLIC_URL", "http://localhost:5000")
+    PUSH_BODY_LIMIT = int(env("PUSH_BODY_LIMIT", 10000))  # bytes of a push ping's body kept
+    PUSH_SWEEP_INTERVAL_S = float(env("PUSH_SWEEP_INTERVAL_S", 1))  # push deadline sweeps
     # Notifications.
     SMTP_HOST = env("SMTP_HOST", "localhost")
     SMTP_PORT = int(env("SMTP_PORT", 25))

@@ -16,6 +16,7 @@ from pulseguard.api import (
     notification_deliveries,
     ping_results,
     public_pages,
+    push,
     root,
     server_status,
     servers,
@@ -42,6 +43,7 @@ BLUEPRINTS = (
     incidents,
     status_pages,
     public_pages,
+    push,
 )
 
 

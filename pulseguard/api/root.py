@@ -28,6 +28,7 @@ def index():
     urls = {name: url_for(endpoint, _external=True) for name, endpoint in RESOURCES.items()}
     urls["events"] = url_for("events.StatusEvents", _external=True)
     urls["websocket"] = url_for("live_ws.status_socket", _external=True).replace("http", "ws", 1)
+    urls["push"] = url_for("root.index", _external=True) + "push/"  # + <token>: see docs
     urls["docs"] = url_for("api-docs.openapi_swagger_ui", _external=True)
     urls["openapi"] = url_for("api-docs.openapi_json", _external=True)
     return jsonify(urls)

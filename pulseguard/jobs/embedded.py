@@ -12,6 +12,7 @@ import gevent
 
 from pulseguard.extensions import db
 from pulseguard.jobs.dispatch import dispatch_due_checks
+from pulseguard.jobs.push_sweep import sweep_push_deadlines
 from pulseguard.jobs.upkeep import prune_results
 from pulseguard.monitoring.maintenance import apply_windows
 from pulseguard.notify.reminders import send_reminders
@@ -47,6 +48,9 @@ def start_embedded(app) -> list[gevent.Greenlet]:
         *([checkpoints] if checkpoints else []),
         gevent.spawn(every, app, config["DISPATCH_INTERVAL_S"], dispatch_due_checks, "dispatch"),
         gevent.spawn(every, app, config["MAINTENANCE_INTERVAL_S"], apply_windows, "maintenance"),
+        gevent.spawn(
+            every, app, config["PUSH_SWEEP_INTERVAL_S"], sweep_push_deadlines, "push-sweep"
+        ),
         gevent.spawn_later(
             60, every, app, config["PRUNE_INTERVAL_S"], prune_results, "prune-results"
         ),

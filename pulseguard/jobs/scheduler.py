@@ -40,6 +40,11 @@ def periodic_jobs(config) -> list[tuple[str, str, int]]:
             max(1, int(config["DISPATCH_INTERVAL_S"])),
         ),
         (
+            "pulseguard-push-sweep",
+            "pulseguard.jobs.push_sweep.sweep_push_deadlines",
+            max(1, int(config["PUSH_SWEEP_INTERVAL_S"])),
+        ),
+        (
             "pulseguard-prune",
             "pulseguard.jobs.upkeep.prune_results",
             max(60, int(config["PRUNE_INTERVAL_S"])),

@@ -27,7 +27,10 @@ class Kind:
       results arrive by themselves (push). Passive servers are never claimed by the dispatcher.
     - `describe(target)`: how notifications and logs name what is checked (`tcp://db:5432`).
     - `check(server, data)`: rules across fields, on the Server after a create or an edit (data:
-      the validated input, defaults included); returns {field: [messages]} (empty: valid).
+      the validated input, defaults included); returns {field: [messages]} (empty: valid). When
+      valid it may complete what the kind keeps of its own (push: its block's defaults, its
+      PushMonitor row), in the same transaction.
+    - `needs_host`: False for a kind whose servers have no host (push).
     - `form`: the dashboard template with the kind's own form fields, or None.
     """
 
@@ -42,6 +45,7 @@ class Kind:
     default_port: int | None = None
     check: Callable[[Any, dict], Mapping[str, list[str]]] = field(default=lambda server, data: {})
     form: str | None = None
+    needs_host: bool = True
 
     @property
     def active(self) -> bool:

@@ -6,6 +6,7 @@ from pulseguard.models.maintenance_window import MaintenanceWindow
 from pulseguard.models.notification_config import Channel, NotificationConfig
 from pulseguard.models.notification_delivery import NotificationDelivery
 from pulseguard.models.ping_result import PingResult
+from pulseguard.models.push_monitor import PushMonitor
 from pulseguard.models.revoked_token import RevokedToken
 from pulseguard.models.server import Server
 from pulseguard.models.server_status import ServerStatus
@@ -28,6 +29,7 @@ __all__ = [
     "NotificationConfig",
     "NotificationDelivery",
     "PingResult",
+    "PushMonitor",
     "RevokedToken",
     "Server",
     "ServerStatus",

@@ -26,7 +26,7 @@ class Server(db.Model):
     # Stable per owner (config as code, slug push URLs): see models/server_key.py.
     key: Mapped[str] = mapped_column(String(100), default=default_key)
     protocol: Mapped[str] = mapped_column(String(10), default="https")  # a kind (pulseguard.kinds)
-    host: Mapped[str] = mapped_column(String(255))
+    host: Mapped[str | None] = mapped_column(String(255))  # None for push servers
     port: Mapped[int | None]
     path: Mapped[str] = mapped_column(String(2000), default="/")
     check_interval_s: Mapped[int] = mapped_column(default=60)
@@ -69,4 +69,7 @@ class Server(db.Model):
         back_populates="server",
         cascade="all, delete-orphan",
         order_by="NotificationConfig.id",
+    )
+    push_monitor = relationship(
+        "PushMonitor", uselist=False, back_populates="server", cascade="all, delete-orphan"
     )

@@ -30,7 +30,7 @@ from pulseguard.models.types import utcnow
 from pulseguard.monitoring import bulk_pg, incidents, timeline
 from pulseguard.monitoring.payloads import ping_json, status_json
 from pulseguard.monitoring.rollups import RollupCounter
-from pulseguard.monitoring.state import next_status
+from pulseguard.monitoring.state import changes_status, next_push_status, next_status
 from pulseguard.monitoring.uptime import uptime_by_server
 from pulseguard.notify import triggers
 
@@ -85,6 +85,7 @@ def _load_state(server_ids):
             ServerStatus.consecutive_failures,
             ServerStatus.changed_at,
             ServerStatus.maintenance_since,
+            ServerStatus.message,
         )
         .outerjoin(ServerStatus, ServerStatus.server_id == Server.id)
         .where(Server.id.in_(server_ids))
@@ -95,7 +96,9 @@ def _load_state(server_ids):
         status = ServerStatus(server_id=sid)
         db.session.add(status)
         db.session.flush()
-        state[sid].update(status_id=status.id, health=status.health, consecutive_failures=0)
+        state[sid].update(
+            status_id=status.id, health=status.health, consecutive_failures=0, message=""
+        )
     return state
 
 
@@ -110,13 +113,23 @@ def _write(results):
         if server is None or not is_checked(server):
             continue  # deleted, paused or in maintenance since it was claimed
         checked_at = datetime.fromtimestamp(started, UTC)
-        verdict = next_status(
-            server["health"],
-            server["consecutive_failures"],
-            outcome,
-            server["failure_threshold"],
-            server["degraded_threshold_ms"],
-        )
+        if outcome.kind is None:  # an active check
+            verdict = next_status(
+                server["health"],
+                server["consecutive_failures"],
+                outcome,
+                server["failure_threshold"],
+                server["degraded_threshold_ms"],
+            )
+        else:  # a push event or a missed deadline
+            verdict = next_push_status(
+                server["health"],
+                server["consecutive_failures"],
+                server["message"],
+                outcome,
+                server["failure_threshold"],
+                server["degraded_threshold_ms"],
+            )
         maintained = in_window(server)
         changed = verdict.health != server["health"]
         resolves = maintained and verdict.health == Health.UP
@@ -157,7 +170,11 @@ def _write(results):
                     server["created_at"],
                 )
             )
-        server.update(health=verdict.health, consecutive_failures=verdict.consecutive_failures)
+        server.update(
+            health=verdict.health,
+            consecutive_failures=verdict.consecutive_failures,
+            message=verdict.message,
+        )
         pings.append(
             {
                 "server_id": target.id,
@@ -188,7 +205,9 @@ def _write(results):
             (server, outcome, status | {"maintenance_since": server["maintenance_since"]})
         )
         counted = window_uptime(server)
-        if counted != "exclude":  # exclude: the window's time leaves the uptime figures
+        # exclude: the window's time leaves the uptime figures; a push's start or log ping is
+        # no measure of uptime either.
+        if counted != "exclude" and changes_status(outcome):
             ok = outcome.ok or counted == "count_as_up"
             rollups.add(target.id, checked_at, ok, outcome.response_time_ms)
         expires = outcome.tls_expires_at

@@ -39,3 +39,38 @@ def next_status(
         return Verdict(Health.DOWN, failures, outcome.message)
     # Not down yet: keep the previous status, but say what failed and how many times.
     return Verdict(previous, failures, f"{outcome.message} (failure {failures} of {threshold})")
+
+
+# Push events that are stored but leave the status as it is.
+UNCHANGING = ("start", "log")
+
+
+def changes_status(outcome: Outcome) -> bool:
+    """Tell whether a result speaks about the server's health (and so counts in its uptime)."""
+    if outcome.kind is None:
+        return True
+    return outcome.kind not in UNCHANGING and not (outcome.details or {}).get("ignored")
+
+
+def next_push_status(
+    previous: str,
+    failures: int,
+    previous_message: str,
+    outcome: Outcome,
+    failure_threshold: int | None = 1,
+    degraded_threshold_ms: int | None = None,
+) -> Verdict:
+    """Apply one push event: success/fail as a check; start, log and ignored pings change nothing.
+
+    A missed deadline (`missed`) is late (degraded, while the server was up) at its first stage
+    and down at its second (`details.stage`: `late` or `down`).
+    """
+    if not changes_status(outcome):
+        return Verdict(previous, failures, previous_message)
+    if outcome.kind == "missed":
+        if (outcome.details or {}).get("stage") == "late":
+            if previous in (Health.UP, Health.DEGRADED):
+                return Verdict(Health.DEGRADED, failures, outcome.message)
+            return Verdict(previous, failures, previous_message)
+        return Verdict(Health.DOWN, (failures or 0) + 1, outcome.message)
+    return next_status(previous, failures, outcome, failure_threshold, degraded_threshold_ms)

@@ -111,3 +111,15 @@ class CronSchedule(Schedule):
                 return
             if fire <= moment:
                 yield fire.astimezone(moment.tzinfo)
+
+
+def check_expression(expression) -> None:
+    """Refuse a cron expression that is not 5 valid fields or never fires (ScheduleError)."""
+    _check_expression(expression, utc_now())
+
+
+def next_fire(expression: str, timezone: str, after: datetime) -> datetime:
+    """Return the first firing strictly after `after`, computed in timezone (push deadlines)."""
+    local = after.astimezone(zone(timezone))
+    # cronsim starts from the next whole second: a firing at exactly `after` is not "after".
+    return next(CronSim(expression, local.replace(microsecond=0))).astimezone(after.tzinfo)

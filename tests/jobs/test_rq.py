@@ -54,6 +54,7 @@ def test_scheduler_enqueues_the_dispatcher_which_the_worker_runs(
             "pulseguard-dispatch",
             "pulseguard-prune",
             "pulseguard-maintenance",
+            "pulseguard-push-sweep",
             "pulseguard-reminders",
             "pulseguard-resume-deliveries",
         }

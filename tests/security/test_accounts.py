@@ -13,6 +13,10 @@ PUBLIC = {
     ("post", "/api/auth/token/refresh/"),
     ("post", "/api/auth/token/verify/"),
     ("post", "/api/auth/register/"),
+    ("get", "/api/push/{token}"),
+    ("post", "/api/push/{token}"),
+    ("get", "/api/push/{token}/{event}"),
+    ("post", "/api/push/{token}/{event}"),
 }
 ADMIN_ONLY = [
     ("get", "/api/users/"),

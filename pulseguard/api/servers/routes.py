@@ -61,6 +61,8 @@ def apply(server, data):
         server.port = None
     if server.port is None:
         server.port = kind.default_port
+    if kind.needs_host and not server.host:
+        abort(422, errors={"json": {"host": ["Missing data for required field."]}})
     errors = kind.check(server, data)
     if errors:
         abort(422, errors={"json": dict(errors)})

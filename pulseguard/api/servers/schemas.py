@@ -50,7 +50,8 @@ class ServerFields(Schema):
         },
     )
     protocol = Choice(kinds.names(), load_default=kinds.names()[0])
-    host = fields.Str(required=True, validate=validate_host)
+    # Required by every kind but push (see apply() in routes.py): a push server has no host.
+    host = fields.Str(allow_none=True, load_default=None, validate=validate_host)
     port = fields.Int(allow_none=True, load_default=None, validate=validate.Range(1, 65535))
     check_interval = fields.Int(
         attribute="check_interval_s", load_default=60, validate=validate.Range(10, 86400)

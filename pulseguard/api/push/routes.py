@@ -1,0 +1,117 @@
+"""Routes of /api/push/: a ping by token (`/api/push/<token>[/start|/fail|/log|/<exit code>]`).
+
+`answer()` does the work for any way of finding the server: given a select of PushMonitor, it
+records the ping and builds the answer, so the slug form with a push API key (issue 16,
+`/api/push/k/<push_key>/<server_key>...`) is one more route that calls it with its own select.
+"""
+
+from flask import current_app, request
+from flask_smorest import abort
+from sqlalchemy import select
+
+from pulseguard.api.push import blp
+from pulseguard.api.push.schemas import PingAnswerSchema, PingQuerySchema
+from pulseguard.models import PushMonitor
+from pulseguard.monitoring.pings import Ping, receive
+
+NAMED = ("start", "fail", "log")
+NOT_FOUND = "Not found"  # the same body for every unknown, rotated or deleted token
+METHODS = ["GET", "POST"]  # and HEAD, which Flask adds to GET
+
+
+def event_of(segment: str | None) -> tuple[str, int | None]:
+    """Return (event, exit code) of the path's last segment; 404 or 422 when it is neither."""
+    if segment is None:
+        return "success", None
+    if segment in NAMED:
+        return segment, None
+    if not segment.isdigit() or len(segment) > 6:
+        abort(404, message=NOT_FOUND)
+    code = int(segment)
+    if code > 255:
+        abort(422, errors={"path": {"exit_code": ["Must be between 0 and 255."]}})
+    return ("success" if code == 0 else "fail"), code
+
+
+def answer(monitors, segment: str | None, args: dict):
+    """Record a ping to the server `monitors` (a select of PushMonitor) finds; the API answer."""
+    event, exit_code = event_of(segment)
+    if event == "success" and segment is None and args.get("status") == "down":
+        event = "fail"  # Uptime Kuma's ?status=down
+    limit = current_app.config["PUSH_BODY_LIMIT"]
+    body = request.stream.read(limit) if request.method == "POST" else b""
+    ping = Ping(
+        event=event,
+        method=request.method,
+        exit_code=exit_code,
+        rid=args.get("rid"),
+        msg=args.get("msg"),
+        duration_ms=args.get("duration_ms"),
+        body=body.decode("utf-8", errors="replace") if body else None,
+        remote_addr=request.remote_addr,
+        user_agent=request.user_agent.string or None,
+    )
+    result = receive(monitors, ping)
+    if result is None:
+        abort(404, message=NOT_FOUND)
+    if result.ignored:
+        return {"ok": True, "ignored": result.ignored}
+    return {"ok": True, "status": result.status}
+
+
+def by_token(token: str):
+    return select(PushMonitor).where(PushMonitor.token == token)
+
+
+@blp.after_request
+def public_headers(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Ping-Body-Limit"] = str(current_app.config["PUSH_BODY_LIMIT"])
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blp.route("/<token>", methods=METHODS)
+@blp.public
+@blp.arguments(PingQuerySchema, location="query")
+@blp.response(200, PingAnswerSchema)
+@blp.alt_response(404, description="No push server has this token")
+def ping(args, token):
+    """Report success (GET, HEAD or POST; a POST body is kept). Kuma's ?status=down means fail."""
+    return answer(by_token(token), None, args)
+
+
+EVENT = {
+    "in": "path",
+    "name": "event",
+    "required": True,
+    "description": "`start`, `fail`, `log`, or an exit code 0..255",
+    "schema": {
+        "type": "string",
+        "pattern": "^(start|fail|log|[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$",
+    },
+}
+
+
+@blp.route("/<token>/<event>", methods=METHODS, parameters=[EVENT])
+@blp.public
+@blp.arguments(PingQuerySchema, location="query")
+@blp.response(200, PingAnswerSchema)
+@blp.alt_response(404, description="No push server has this token, or no such event")
+def ping_event(args, token, event):
+    """Report `start`, `fail` or `log`, or an exit code (0: success, 1..255: fail)."""
+    return answer(by_token(token), event, args)
+
+
+def not_found(**_path):
+    """Anything else under /api/push/: the same 404 as an unknown token."""
+    abort(404, message=NOT_FOUND)
+
+
+# A plain Flask rule (not in the OpenAPI document): the slug form's static `k`/`key` segments
+# and the documented routes above all rank before it.
+blp.record_once(
+    lambda state: state.app.add_url_rule(
+        "/api/push/<token>/<event>/<path:rest>", "push_not_found", not_found, methods=METHODS
+    )
+)

@@ -1,0 +1,143 @@
+"""Recording one push ping: the server's run state, then its result through record_results.
+
+The PushMonitor row is locked first (FOR UPDATE on PostgreSQL; SQLite has one writer anyway),
+so that concurrent pings to one server apply one after the other; its changes commit in the
+same transaction as the result, the status and the uptime counters (record_results commits).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pulseguard import kinds
+from pulseguard.checks.outcome import FAILURE, SUCCESS, Outcome
+from pulseguard.extensions import db
+from pulseguard.kinds.push import deadlines, max_runtime_s, settings_of
+from pulseguard.models import MonitoringState, PushMonitor, Server
+from pulseguard.models.monitored import is_checked
+from pulseguard.models.types import utcnow
+from pulseguard.monitoring import timeline
+from pulseguard.monitoring.record import record_results
+
+EVENTS = ("success", "start", "fail", "log")
+
+
+@dataclass(frozen=True)
+class Ping:
+    """One ping as it arrived: its event and what the request said."""
+
+    event: str  # success | start | fail | log
+    method: str
+    exit_code: int | None = None
+    rid: str | None = None
+    msg: str | None = None
+    duration_ms: float | None = None
+    body: str | None = None
+    remote_addr: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the ping route answers: the status after the ping, or why it was ignored."""
+
+    status: str | None = None
+    ignored: str | None = None
+
+
+def receive(monitors, ping: Ping) -> Answer | None:
+    """Record a ping to the one push server the select of PushMonitor finds; None: no such server.
+
+    `monitors` is a select of PushMonitor (by token here; by API key and server key later).
+    """
+    stmt = (
+        monitors.join(Server, Server.id == PushMonitor.server_id)
+        .where(Server.protocol == "push")
+        .with_for_update(of=PushMonitor)
+    )
+    monitor = db.session.scalar(stmt)
+    if monitor is None:
+        db.session.rollback()
+        return None
+    server = monitor.server
+    settings = settings_of(server)
+    if not is_checked(server):
+        if server.monitoring_state != MonitoringState.PAUSED or not settings["resume_on_ping"]:
+            db.session.rollback()
+            return Answer(ignored=str(server.monitoring_state))
+        _resume(server, utcnow())
+    now = utcnow()
+    ignored = settings["methods"] == "post" and ping.method != "POST"
+    outcome = _outcome(ping, ignored, _apply(monitor, settings, ping, now) if not ignored else None)
+    target = kinds.target_of(server)
+    db.session.flush()
+    recorded = record_results([(target, now.timestamp(), now.timestamp(), outcome)])
+    return Answer(status=recorded[0].health if recorded else None)
+
+
+def _resume(server: Server, now: datetime) -> None:
+    """A ping resumes a paused server (resume_on_ping); its state timeline says so too."""
+    health = server.current_status.health if server.current_status else None
+    old = timeline.state_of(server.monitoring_state, health)
+    server.monitoring_state = MonitoringState.ACTIVE
+    new = timeline.state_of(server.monitoring_state, health)
+    move = timeline.Move(server.id, old, new, now, server.created_at or now)
+    timeline.move(db.session.connection(), [move])
+
+
+def _apply(monitor: PushMonitor, settings: dict, ping: Ping, now: datetime) -> float | None:
+    """Change the run state for a (not ignored) ping; return the run's duration when known."""
+    runs = dict(monitor.runs or {})
+    if ping.event == "start":
+        runs[ping.rid or ""] = now.isoformat()
+        monitor.runs, monitor.running, monitor.started_at = runs, True, now
+        limit = now + timedelta(seconds=max_runtime_s(settings))
+        monitor.alert_after = min(monitor.alert_after or limit, limit)
+        return None
+    if ping.event == "log":
+        return None
+    started = _finish(runs, ping.rid)
+    duration = ping.duration_ms
+    if duration is None and started is not None:
+        duration = (now - started).total_seconds() * 1000
+    monitor.runs, monitor.running = runs, bool(runs)
+    monitor.started_at = max((datetime.fromisoformat(s) for s in runs.values()), default=None)
+    if duration is not None:
+        monitor.last_duration_ms = duration
+    monitor.last_exit_code = ping.exit_code
+    monitor.last_ping_at = now
+    monitor.next_expected_at, monitor.alert_after = deadlines(settings, now)
+    monitor.stage = "ok" if ping.event == "success" else "down"
+    return duration
+
+
+def _finish(runs: dict, rid: str | None) -> datetime | None:
+    """Close the run a success or fail ends: the rid's, or with no rid the latest open one."""
+    if rid is not None:
+        started = runs.pop(rid, None)
+    elif runs:
+        started = runs.pop(max(runs, key=lambda r: runs[r]))
+    else:
+        started = None
+    return None if started is None else datetime.fromisoformat(started)
+
+
+def _outcome(ping: Ping, ignored: bool, duration: float | None) -> Outcome:
+    details = {
+        "rid": ping.rid,
+        "exit_code": ping.exit_code,
+        "method": ping.method,
+        "remote_addr": ping.remote_addr,
+        "user_agent": ping.user_agent,
+        "body": ping.body,
+        "msg": ping.msg,
+    }
+    if ignored:
+        details["ignored"] = True
+    if ping.event == "fail":
+        if ping.exit_code:
+            message = f"Job failed (exit {ping.exit_code})"
+        else:
+            message = "Job reported failure"
+        message = f"{message}: {ping.msg}" if ping.msg else message
+        return Outcome(FAILURE, duration, None, message, details=details, kind="fail")
+    return Outcome(SUCCESS, duration, None, ping.msg or "", details=details, kind=ping.event)
