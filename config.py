@@ -157,6 +157,8 @@ class Config:
     PUBLIC_URL = env("PUBLIC_URL", "http://localhost:5000")
     PUSH_BODY_LIMIT = int(env("PUSH_BODY_LIMIT", 10000))  # bytes of a push ping's body kept
     PUSH_SWEEP_INTERVAL_S = float(env("PUSH_SWEEP_INTERVAL_S", 1))  # push deadline sweeps
+    PUSH_BATCH_SIZE = int(env("PUSH_BATCH_SIZE", 200))  # pings recorded per transaction
+    PUSH_BATCH_DELAY_S = float(env("PUSH_BATCH_DELAY_S", 0.002))  # longest wait to fill one
     # Notifications.
     SMTP_HOST = env("SMTP_HOST", "localhost")
     SMTP_PORT = int(env("SMTP_PORT", 25))

@@ -6,7 +6,10 @@ same transaction as the result, the status and the uptime counters (record_resul
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
 
 from pulseguard import kinds
 from pulseguard.checks.outcome import FAILURE, SUCCESS, Outcome
@@ -49,29 +52,75 @@ def receive(monitors, ping: Ping) -> Answer | None:
 
     `monitors` is a select of PushMonitor (by token here; by API key and server key later).
     """
+    return receive_many([(monitors, ping)])[0]
+
+
+def receive_many(items: list[tuple[Any, Ping]]) -> list[Answer | None]:
+    """Record several pings (each with its select of PushMonitor) in one transaction.
+
+    The monitors are locked in server id order, so that two processes recording overlapping
+    batches never wait for each other in a cycle; pings to one server apply in arrival order.
+    """
+    found = [_server_id(monitors) for monitors, _ping in items]
+    ids = sorted({sid for sid in found if sid is not None})
+    locked = db.session.scalars(
+        select(PushMonitor)
+        .where(PushMonitor.server_id.in_(ids))
+        .order_by(PushMonitor.server_id)
+        .with_for_update()
+    ).all()
+    monitors = {m.server_id: m for m in locked}
+    answers: list[Answer | None] = []
+    results, waiting = [], []
+    stamp = 0.0
+    for sid, (_select, ping) in zip(found, items, strict=True):
+        monitor = monitors.get(sid) if sid is not None else None
+        if monitor is None:
+            answers.append(None)
+            continue
+        stamp = max(utcnow().timestamp(), stamp + 1e-6)  # one server's pings keep their order
+        now = datetime.fromtimestamp(stamp, UTC)
+        result, answer = _one(monitor, ping, now)
+        answers.append(answer)
+        if result is not None:
+            results.append(result)
+            waiting.append(len(answers) - 1)
+    if not results:
+        db.session.commit()  # a resumed or ignored ping changed nothing else
+        return answers
+    db.session.flush()
+    recorded = record_results(results)
+    # Stamps rise through the batch, so the recorded results come back in the pings' order;
+    # should one be missing (its server deleted meanwhile), the server's last status answers.
+    last = {r.server_id: r.health for r in recorded}
+    aligned = len(recorded) == len(results)
+    for n, (index, (target, *_rest)) in enumerate(zip(waiting, results, strict=True)):
+        answers[index] = Answer(status=recorded[n].health if aligned else last.get(target.id))
+    return answers
+
+
+def _server_id(monitors) -> int | None:
     stmt = (
         monitors.join(Server, Server.id == PushMonitor.server_id)
         .where(Server.protocol == "push")
-        .with_for_update(of=PushMonitor)
+        .with_only_columns(PushMonitor.server_id)
     )
-    monitor = db.session.scalar(stmt)
-    if monitor is None:
-        db.session.rollback()
-        return None
+    return db.session.scalar(stmt)
+
+
+def _one(monitor: PushMonitor, ping: Ping, now: datetime):
+    """Apply one ping to its locked monitor; return (result to record or None, answer)."""
     server = monitor.server
     settings = settings_of(server)
     if not is_checked(server):
         if server.monitoring_state != MonitoringState.PAUSED or not settings["resume_on_ping"]:
-            db.session.rollback()
-            return Answer(ignored=str(server.monitoring_state))
-        _resume(server, utcnow())
-    now = utcnow()
+            return None, Answer(ignored=str(server.monitoring_state))
+        _resume(server, now)
     ignored = settings["methods"] == "post" and ping.method != "POST"
-    outcome = _outcome(ping, ignored, _apply(monitor, settings, ping, now) if not ignored else None)
-    target = kinds.target_of(server)
-    db.session.flush()
-    recorded = record_results([(target, now.timestamp(), now.timestamp(), outcome)])
-    return Answer(status=recorded[0].health if recorded else None)
+    duration = None if ignored else _apply(monitor, settings, ping, now)
+    outcome = _outcome(ping, ignored, duration)
+    at = now.timestamp()
+    return (kinds.target_of(server), at, at, outcome), Answer()
 
 
 def _resume(server: Server, now: datetime) -> None:

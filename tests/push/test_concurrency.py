@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 
 import pulseguard.monitoring.pings as pings_module
 from pulseguard.extensions import db
-from pulseguard.models import PingResult, UptimeRollup
+from pulseguard.models import PingResult, PushMonitor, UptimeRollup
+from pulseguard.monitoring.ping_batcher import PingBatcher
+from pulseguard.monitoring.pings import Ping
 
 BOUNDARY = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)  # a new hour, and so a new minute
 
@@ -21,11 +23,11 @@ def test_concurrent_pings_across_an_hour_boundary_are_all_recorded(app, make_pus
     server = make_push()
     token = server["push"]["token"]
     ticks = count()
-    # Half the pings land in the last millisecond of 10:59, half in the first of 11:00.
+    # The clock crosses 11:00 in the middle of the burst: 10:59:59.999 + 50 µs per reading.
     monkeypatch.setattr(
         pings_module,
         "utcnow",
-        lambda: BOUNDARY + timedelta(microseconds=(next(ticks) % 2) * 2000 - 1000),
+        lambda: BOUNDARY + timedelta(microseconds=next(ticks) * 50 - 1000),
     )
     paths = ["", "/start", "/fail", "/0", "/log"] * 8
 
@@ -48,3 +50,27 @@ def test_concurrent_pings_across_an_hour_boundary_are_all_recorded(app, make_pus
     # start and log pings are stored but are no measure of uptime: 24 of the 40 count.
     assert [h.hour_start.hour for h in hours] == [10, 11]
     assert sum(h.total for h in hours) == 24
+
+
+def test_two_processes_batches_to_the_same_servers_all_commit(app, make_push):
+    """Two web processes' batchers lock overlapping servers in id order: no deadlock, no loss."""
+    servers = [make_push(), make_push()]
+    batchers = [PingBatcher(app, max_batch=50, max_delay=0.01) for _ in range(2)]
+    pings = []
+    for n in range(40):
+        server = servers[n % 2] if n % 4 < 2 else servers[1 - n % 2]  # both orders in each batch
+        monitors = select(PushMonitor).where(PushMonitor.token == server["push"]["token"])
+        pings.append((batchers[n % 2], monitors))
+    try:
+        greenlets = [
+            gevent.spawn(batcher.submit, monitors, Ping(event="success", method="GET"))
+            for batcher, monitors in pings
+        ]
+        gevent.joinall(greenlets, timeout=60, raise_error=True)
+    finally:
+        for batcher in batchers:
+            batcher.greenlet.kill()
+    assert {g.value.status for g in greenlets} == {"up"}
+    with app.app_context():
+        stored = db.session.scalar(select(func.count()).select_from(PingResult))
+    assert stored == 40

@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from pulseguard.api.push import blp
 from pulseguard.api.push.schemas import PingAnswerSchema, PingQuerySchema
+from pulseguard.appctx import real_app
 from pulseguard.models import PushMonitor
-from pulseguard.monitoring.pings import Ping, receive
+from pulseguard.monitoring.ping_batcher import batcher_of
+from pulseguard.monitoring.pings import Ping
 
 NAMED = ("start", "fail", "log")
 NOT_FOUND = "Not found"  # the same body for every unknown, rotated or deleted token
@@ -51,7 +53,7 @@ def answer(monitors, segment: str | None, args: dict):
         remote_addr=request.remote_addr,
         user_agent=request.user_agent.string or None,
     )
-    result = receive(monitors, ping)
+    result = batcher_of(real_app()).submit(monitors, ping)
     if result is None:
         abort(404, message=NOT_FOUND)
     if result.ignored:
