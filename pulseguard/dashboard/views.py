@@ -34,7 +34,10 @@ def server_form(server_id):
     for kind in kinds.KINDS.values():
         if kind.form:
             forms.setdefault(kind.form, []).append(kind.name)
-    data = {k.name: {"default_port": k.default_port} for k in kinds.KINDS.values()}
+    data = {
+        k.name: {"default_port": k.default_port, "active": k.active, "needs_host": k.needs_host}
+        for k in kinds.KINDS.values()
+    }
     return page(
         "server_form.html",
         server_id=server_id,

@@ -232,4 +232,5 @@ PUSH = Kind(
     block="push",
     check=check,
     needs_host=False,
+    form="dashboard/kinds/push.html",
 )

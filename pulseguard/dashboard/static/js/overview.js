@@ -51,7 +51,9 @@ function query(extra = {}) {
 function renderRow(server) {
   const statusText = server.status === "paused" ? server.monitoring : server.status;
   const target =
-    server.protocol === "tcp"
+    server.protocol === "push"
+      ? "push (heartbeat)"
+      : server.protocol === "tcp"
       ? `tcp://${server.host}:${server.port}`
       : `${server.protocol}://${server.host}${server.port && ![80, 443].includes(server.port) ? `:${server.port}` : ""}${server.path}`;
   const uptime = server.uptime || {};

@@ -4,6 +4,7 @@ import { drawChart } from "./chart.js";
 import { $, $$, flash, fmtAgo, fmtMs, fmtPct, fmtTime, h, statusBadge } from "./dom.js";
 import { followStatus } from "./live.js";
 import { setupNotifications } from "./notifications.js";
+import { renderPush, scheduleOf } from "./push.js";
 import { reportError, startPage } from "./shell.js";
 
 const serverId = Number(document.body.dataset.serverId);
@@ -16,6 +17,7 @@ let frame = 0;
 let results = [];
 
 function target(s) {
+  if (s.protocol === "push") return "push (heartbeat)";
   if (s.protocol === "tcp") return `tcp://${s.host}:${s.port}`;
   if (s.protocol === "dns") {
     const resolver = s.dns.resolvers.length ? `//${s.dns.resolvers[0]}/` : "";
@@ -30,7 +32,10 @@ function renderServer() {
   $("#server-name").textContent = server.name;
   const tags = (server.tags || []).map((tag) => h("a", { class: "tag", href: `/?tag=${encodeURIComponent(tag)}` }, tag));
   $("#server-target").replaceChildren(target(server), " ", ...tags);
-  $("#s-interval").textContent = `every ${server.check_interval} s, timeout ${server.timeout} s`;
+  $("#s-interval").textContent = server.push
+    ? scheduleOf(server.push)
+    : `every ${server.check_interval} s, timeout ${server.timeout} s`;
+  renderPush(server);
   const pause = $("#toggle-pause");
   pause.disabled = false;
   pause.textContent = server.status === "active" ? "Pause" : "Resume";
@@ -64,10 +69,17 @@ function renderResults() {
         h("td", { title: fmtTime(r.check_timestamp) }, new Date(r.check_timestamp).toLocaleTimeString()),
         h("td", {}, statusBadge(r.status === "success" ? "up" : "down", r.status)),
         h("td", { class: "num" }, fmtMs(r.response_time)),
-        h("td", {}, r.error_message || (r.status_code ? `HTTP ${r.status_code}` : "")),
+        h("td", {}, detailOf(r)),
       ),
     ),
   );
+}
+
+function detailOf(r) {
+  const text = r.error_message || (r.status_code ? `HTTP ${r.status_code}` : "");
+  if (!r.kind || r.kind === "check") return text;
+  const msg = r.details && r.details.msg;
+  return [r.kind, text || msg].filter(Boolean).join(": "); // push: start, success, fail, log, missed
 }
 
 async function loadHistory() {
@@ -153,7 +165,7 @@ function bindActions(me) {
     }
   });
   const check = $("#check-now");
-  check.hidden = !me.is_admin;
+  check.hidden = !me.is_admin || server.protocol === "push"; // nothing to probe
   check.addEventListener("click", async () => {
     try {
       await api("POST", "/api/checks/run/", { server_ids: [serverId] });

@@ -11,7 +11,8 @@ const form = $("#server-form");
 const KINDS = JSON.parse($("#kinds-data").textContent);
 
 function inputs() {
-  return $$("[name][data-type]", form).filter((el) => !el.closest(".kind-fields[hidden]"));
+  // Fields the chosen kind does not use (a push server has no host, port or interval) stay out.
+  return $$("[name][data-type]", form).filter((el) => !el.closest(".kind-fields[hidden], .field[hidden]"));
 }
 
 /** Convert one input to JSON; numbers stay strings when they are not numbers, so that the API's
@@ -62,7 +63,10 @@ function fill(server) {
 function protocolChanged() {
   const kind = form.elements.protocol.value;
   for (const el of $$(".kind-fields", form)) el.hidden = !el.dataset.kinds.split(" ").includes(kind);
-  const port = (KINDS[kind] || {}).default_port;
+  const info = KINDS[kind] || {};
+  for (const el of $$(".needs-host", form)) el.hidden = info.needs_host === false;
+  for (const el of $$(".probed-only", form)) el.hidden = info.active === false;
+  const port = info.default_port;
   form.elements.port.placeholder = port ? String(port) : "required";
   $("#port-hint").textContent = port ? `(empty: ${port})` : "";
 }
