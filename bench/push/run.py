@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -125,11 +126,9 @@ class Stack:
         self._spawn("web", gunicorn, **web)
         self._spawn("worker", [sys.executable, "worker.py"])
         self._spawn("scheduler", [str(BIN / "flask"), "start-scheduler"])
-        deadline = time.time() + 60
+        deadline = time.time() + 180  # two web workers booting at a load average of 16 took > 60 s
         while time.time() < deadline:
             try:
-                import urllib.request
-
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
                 return
             except OSError:
