@@ -205,6 +205,7 @@ def ingest(args):
 def sweep(args):
     stack = Stack(args)
     try:
+        stack.start()  # first: booting can take a minute on a loaded machine
         t0 = datetime.now(UTC) + timedelta(seconds=20)  # deadlines start 20 s after seeding
 
         def pinged(i):
@@ -215,7 +216,6 @@ def sweep(args):
             )
 
         stack.seed(args.servers, last_ping_at=pinged, period=args.period, grace=3600)
-        stack.start()
         figures = {"load_avg_start": os.getloadavg()}
         before = stack.cpu()
         time.sleep(max(0.0, (t0 - datetime.now(UTC)).total_seconds()) + args.duration)
