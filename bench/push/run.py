@@ -196,6 +196,7 @@ def ingest(args):
             result["cpu_ms_per_ping_postgres"] = round((after[1] - before[1]) * 1000 / pings, 3)
             result["cpu_ms_per_ping_redis_shared"] = round((after[2] - before[2]) * 1000 / pings, 3)
             figures[label] = result
+            print(label, json.dumps(result), flush=True)  # each phase as soon as it is measured
         figures["load_avg_end"] = os.getloadavg()
         return figures
     finally:
