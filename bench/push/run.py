@@ -229,7 +229,7 @@ def sweep(args):
             ).fetchall()
             due = conn.execute(
                 "select count(*) from push_monitors where next_expected_at <= now()"
-            ).scalar()
+            ).fetchone()[0]
         lateness = sorted(float(r[0]) for r in rows)
 
         def pct(q):
