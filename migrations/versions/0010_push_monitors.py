@@ -6,7 +6,7 @@ expected ping, open runs, last duration and exit code). `servers.host` becomes n
 server has none.
 
 Revision ID: 0010
-Revises: 0052
+Revises: 0040
 Create Date: 2026-12-01 15:45:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = '0010'
-down_revision = '0052'
+down_revision = '0040'
 branch_labels = None
 depends_on = None
 

@@ -59,7 +59,7 @@ def test_scheduler_enqueues_the_dispatcher_which_the_worker_runs(
             "pulseguard-resume-deliveries",
         }
         build_scheduler(1, rq_app.config)  # a second registration does not duplicate the jobs
-        assert len(list(scheduler.get_jobs())) == 5
+        assert len(list(scheduler.get_jobs())) == 6
         scheduler.run(burst=True)
     upkeep = Queue("upkeep", connection=Redis.from_url(redis_url))
     assert "pulseguard-dispatch" in upkeep.job_ids
