@@ -2,16 +2,15 @@
 
 The API assigns it when the server is made, from its name (`API (prod)` -> `api-prod`, then
 `api-prod-2` on a clash); it can be changed, and is unique among the owner's servers.
+
+This module knows nothing of the Server model (which uses its column default); the API assigns
+keys in `api/servers/keys.py`.
 """
 
 import re
 import secrets
 import string
 import unicodedata
-
-from sqlalchemy import select
-
-from pulseguard.extensions import db
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,99}$"
 MAX_LENGTH = 100
@@ -40,16 +39,6 @@ def default_key(context) -> str:
     return f"{slugify(name)[: MAX_LENGTH - 9]}-{suffix}"
 
 
-def keys_of_owner(owner_id: int, server_id: int | None = None) -> set[str]:
-    """Return the keys of an owner's servers (but the given one)."""
-    from pulseguard.models.server import Server
-
-    stmt = select(Server.key).where(Server.owner_id == owner_id)
-    if server_id is not None:
-        stmt = stmt.where(Server.id != server_id)
-    return set(db.session.scalars(stmt))
-
-
 def first_free(wanted: str, taken: set[str]) -> str:
     """Return `wanted`, or `wanted-2`, `wanted-3`... whichever is not taken."""
     key, n = wanted, 1
@@ -58,16 +47,3 @@ def first_free(wanted: str, taken: set[str]) -> str:
         suffix = f"-{n}"
         key = wanted[: MAX_LENGTH - len(suffix)] + suffix
     return key
-
-
-def assign_key(server, wanted: str | None) -> None:
-    """Give a server the key asked for (409 if the owner uses it), or one from its name."""
-    if wanted is None and server.key:
-        return
-    taken = keys_of_owner(server.owner_id, server.id)
-    if wanted is not None:
-        if wanted in taken:
-            raise ServerKeyTakenError(wanted)
-        server.key = wanted
-    else:
-        server.key = first_free(slugify(server.name), taken)

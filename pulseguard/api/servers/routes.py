@@ -8,12 +8,12 @@ from pulseguard import kinds, pagecache
 from pulseguard.api.access import get_own_server, visible_servers
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
 from pulseguard.api.servers import blp
+from pulseguard.api.servers.keys import assign_key
 from pulseguard.api.servers.schemas import ServerQuerySchema, ServerSchema
 from pulseguard.extensions import db
 from pulseguard.models import Server, ServerStatus
 from pulseguard.models.monitored import is_checked
 from pulseguard.models.search import matching
-from pulseguard.models.server_key import assign_key
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring import timeline
 from pulseguard.monitoring.maintenance import apply_windows
