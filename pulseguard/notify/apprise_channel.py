@@ -17,6 +17,8 @@ plugins). Quirks handled here (API-NEXT §8, measured with apprise 2.2.0):
 import re
 import time
 
+from pulseguard.checks.guard import Guard, guard_of
+from pulseguard.notify import targets
 from pulseguard.notify.channels import apprise_url, scheme_of, with_args
 from pulseguard.notify.transport import Message, TransportError
 
@@ -59,11 +61,14 @@ def protocols(service) -> set[str]:
     return found
 
 
-def url_error(channel: str, url: str, refused=lambda scheme: None) -> str | None:
+def url_error(
+    channel: str, url: str, refused=lambda scheme: None, guard: Guard | None = None
+) -> str | None:
     """Return why Apprise cannot send a type's URL, or None.
 
     `refused(scheme)` says why a plugin's scheme is not allowed (a native https URL is checked
-    against the allow-list by the scheme of the plugin that parses it).
+    against the allow-list by the scheme of the plugin that parses it); `guard` refuses a
+    literal internal address as the target (a name is checked when sent).
     """
     import apprise
 
@@ -74,6 +79,8 @@ def url_error(channel: str, url: str, refused=lambda scheme: None) -> str | None
         return "Not a valid Apprise URL" if channel == "apprise" else f"Not a valid {channel} URL"
     if channel in PROTOCOLS and not protocols(service) & PROTOCOLS[channel]:
         return f"Not a {channel} URL"
+    if guard is not None and (blocked := targets.refusal(service, guard, resolve=False)):
+        return blocked
     if scheme_of(url) in {"http", "https"}:
         errors = [refused(name) for name in sorted(protocols(service))]
         return errors[0] if errors and all(errors) else None
@@ -97,6 +104,7 @@ class AppriseTransport:
     def __init__(self, config: dict):
         self.timeout_s = float(config.get("APPRISE_TIMEOUT_S", 10))
         self.io_timeout_s = float(config.get("APPRISE_IO_TIMEOUT_S", 4))
+        self.guard = guard_of(config)
 
     def send(self, recipient: str, message: Message, settings: dict | None = None) -> None:
         """Deliver the message, or raise TransportError."""
@@ -109,9 +117,14 @@ class AppriseTransport:
         )  # fmt: skip
         seconds = f"{self.io_timeout_s:g}"
         url = with_args(url, {"rto": seconds, "cto": seconds})
-        sender = apprise.Apprise(asset=asset())
-        if not sender.add(url):
+        service = apprise.Apprise.instantiate(url, asset=asset())
+        if service is None:
             raise TransportError("Not a valid Apprise URL", permanent=True)
+        # Resolved and checked here; Apprise connects itself (the window left: notify/targets.py).
+        if blocked := targets.refusal(service, self.guard):
+            raise TransportError(blocked, permanent=True)
+        sender = apprise.Apprise(asset=asset())
+        sender.add(service)
         notify_type = NOTIFY_TYPES.get(message.event, "info")
         started = time.monotonic()
         with sender.notify(

@@ -6,6 +6,7 @@ from flask_smorest import abort
 
 from pulseguard.api.access import get_own_server
 from pulseguard.api.notification_configs.schemas import SECRET_OPTIONS, recipient_error
+from pulseguard.checks.guard import guard_of
 from pulseguard.models import Channel, NotificationConfig
 from pulseguard.notify.channels import (
     MASKED,
@@ -109,6 +110,7 @@ def check(config: NotificationConfig, is_admin: bool) -> None:
     if error is None:
         from pulseguard.notify.apprise_channel import url_error
 
-        error = url_error(channel, url, lambda name: scheme_error(name, is_admin, allowed))
+        guard = guard_of(current_app.config)
+        error = url_error(channel, url, lambda name: scheme_error(name, is_admin, allowed), guard)
     if error:
         unprocessable("recipient", error)
