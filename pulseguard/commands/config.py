@@ -1,4 +1,4 @@
-"""flask config export: a user's monitors as a document, as GET /api/config/export/ answers."""
+"""flask config export / apply: the CLI mirror of GET /api/config/export/ and POST .../apply/."""
 
 import json
 
@@ -6,15 +6,24 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from pulseguard.api.config import apply as applying
 from pulseguard.api.config import yaml_io
 from pulseguard.api.config.document import server_document
+from pulseguard.api.config.errors import ApplyError
 from pulseguard.extensions import db
 from pulseguard.models import User
 
 
 @click.group("config")
 def config():
-    """Configuration as code: export (apply comes next)."""
+    """Configuration as code: export a user's monitors, apply a document."""
+
+
+def _user(username):
+    user = db.session.scalar(select(User).filter_by(username=username))
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    return user
 
 
 @config.command("export")
@@ -23,13 +32,52 @@ def config():
 @with_appcontext
 def export(username, fmt):
     """Print a user's servers as a YAML 1.2 (or JSON) document."""
-    user = db.session.scalar(select(User).filter_by(username=username))
-    if user is None:
-        raise click.ClickException(f"No user {username!r}.")
-    document = server_document(user)
+    document = server_document(_user(username))
     click.echo(
         json.dumps(document, indent=2) if fmt == "json" else yaml_io.dump(document), nl=False
     )
+
+
+@config.command("apply")
+@click.argument("file", type=click.File("rb"))
+@click.option("--user", "username", required=True, help="Whose servers.")
+@click.option("--dry-run", is_flag=True, help="Print the plan, write nothing.")
+@click.option("--prune", is_flag=True, help="Delete the servers the document lacks.")
+@click.option("--max-deletes", default=50, show_default=True, help="Refuse more deletions.")
+@with_appcontext
+def apply(file, username, dry_run, prune, max_deletes):
+    """Apply a YAML 1.2 (or JSON, by its .json name) document to a user's servers."""
+    mimetype = "application/json" if file.name.endswith(".json") else "application/yaml"
+    try:
+        plan = applying.run(
+            _user(username).id,
+            file.read(),
+            mimetype,
+            dry_run=dry_run,
+            prune=prune,
+            max_deletes=max_deletes,
+        )
+    except ApplyError as error:
+        lines = [f"  {path}: {' '.join(messages)}" for path, messages in error.errors.items()]
+        raise click.ClickException("\n".join([error.message, *lines])) from None
+    click.echo(table(plan))
+
+
+def table(plan: dict) -> str:
+    """The plan as text: one line per change, then the counts per kind."""
+    lines = [f"{'action':<10} {'kind':<8} {'key':<40} diff"]
+    for change in plan["changes"]:
+        fields = ", ".join(
+            f"{k}: {old!r} -> {new!r}" for k, (old, new) in change.get("diff", {}).items()
+        )
+        lines.append(f"{change['action']:<10} {change['kind']:<8} {change['key']:<40} {fields}")
+    for kind, counts in plan["summary"].items():
+        lines.append(f"{kind}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    lines += [f"warning: {warning}" for warning in plan["warnings"]]
+    lines.append(
+        ("dry run: nothing written; " if plan["dry_run"] else "") + f"revision {plan['revision']}"
+    )
+    return "\n".join(lines)
 
 
 COMMANDS = (config,)

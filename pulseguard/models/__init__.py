@@ -1,6 +1,7 @@
 """The data model: one module per table."""
 
 from pulseguard.models.api_key import ApiKey
+from pulseguard.models.config_lease import ConfigLease
 from pulseguard.models.incident import Incident
 from pulseguard.models.maintenance_window import MaintenanceWindow
 from pulseguard.models.notification_config import Channel, NotificationConfig
@@ -22,6 +23,7 @@ __all__ = [
     "ApiKey",
     "Channel",
     "CheckOutcome",
+    "ConfigLease",
     "Health",
     "Incident",
     "MaintenanceWindow",

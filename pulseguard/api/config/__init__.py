@@ -1,4 +1,4 @@
-"""Configuration as code: export your monitors as one YAML or JSON document."""
+"""Configuration as code: export your monitors as one YAML or JSON document, apply one back."""
 
 from pulseguard.api.blueprint import Blueprint
 
@@ -7,8 +7,9 @@ blp = Blueprint(
     __name__,
     url_prefix="/api/config",
     description=(
-        "Configuration as code (API-NEXT §7). So far: export of your servers, matched by `key`, "
-        "with declarative fields only (no ids, timestamps, statuses or push tokens)."
+        "Configuration as code (API-NEXT §7). So far for servers: an export matched by `key`, "
+        "with declarative fields only (no ids, timestamps, statuses or push tokens), and an "
+        "idempotent apply with dry run, field-level diff, prune guard and `If-Match`."
     ),
 )
 

@@ -10,6 +10,7 @@ import json
 
 from marshmallow import Schema, fields
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from pulseguard.api.servers.schemas import ServerSchema
 from pulseguard.extensions import db
@@ -34,11 +35,42 @@ def declarative(schema: Schema, data: dict) -> dict:
     return ordered | out
 
 
+def _lean_schema() -> Schema:
+    """ServerSchema without its top-level dump-only fields: nothing to compute, nothing to load."""
+    dump_only = [name for name, field in ServerSchema._declared_fields.items() if field.dump_only]
+    return ServerSchema(exclude=dump_only)
+
+
+_schema: Schema | None = None
+
+
+def exported(server: Server) -> dict:
+    """Return one server as the export document writes it."""
+    global _schema
+    if _schema is None:
+        _schema = _lean_schema()
+    return declarative(_schema, _schema.dump(server))
+
+
+def owned_servers(user_id: int) -> list[Server]:
+    """Return a user's servers in key order, with what their export reads loaded."""
+    stmt = (
+        select(Server)
+        .where(Server.owner_id == user_id)
+        .options(selectinload(Server.push_monitor))
+        .order_by(Server.key)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def document_of(dumps: list[dict]) -> dict:
+    """Return the document of exported servers, in key order."""
+    return {"version": VERSION, "servers": sorted(dumps, key=lambda dump: dump["key"])}
+
+
 def server_document(user) -> dict:
     """Return the export document of the servers a user owns, in key order."""
-    schema = ServerSchema()
-    rows = db.session.scalars(select(Server).where(Server.owner_id == user.id).order_by(Server.key))
-    return {"version": VERSION, "servers": [declarative(schema, schema.dump(s)) for s in rows]}
+    return document_of([exported(server) for server in owned_servers(user.id)])
 
 
 def revision(document: dict) -> str:
