@@ -36,3 +36,45 @@ def test_the_export_is_shown_and_downloaded(live_app, page):
     saved = json.loads(open(download.value.path()).read())
     assert saved["servers"][0]["key"] == "api-prod"
     page.console.assert_clean()
+
+
+def test_a_file_is_planned_then_applied(live_app, page, tmp_path):
+    tokens = create_admin(live_app)
+    headers = {"Authorization": f"Bearer {tokens['access']}"}
+    body = {"name": "web", "protocol": "tcp", "host": "127.0.0.1", "port": 9}
+    assert requests.post(f"{live_app.url}/api/servers/", json=body, headers=headers).ok
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nservers:\n  - {key: web, name: web, protocol: tcp}\n")
+    good = tmp_path / "monitors.yaml"
+    good.write_text(
+        "version: 1\nservers:\n"
+        "  - {key: web, name: web, protocol: tcp, host: 127.0.0.1, port: 9, check_interval: 30}\n"
+        "  - {key: nightly, name: Nightly backup, protocol: push, push: {period: 3600}}\n"
+    )
+    sign_in(page, live_app)
+    page.goto(f"{live_app.url}/config")
+    page.wait_for_selector("body[data-ready=true]")
+
+    page.set_input_files("#file", str(bad))
+    page.click("#plan")
+    page.wait_for_selector("#import-errors li:has-text('servers[0].host')")
+    assert page.is_disabled("#apply")
+
+    page.set_input_files("#file", str(good))
+    page.click("#plan")
+    page.wait_for_selector("#plan-changes tr[data-key=nightly][data-action=create]")
+    update = page.inner_text("#plan-changes tr[data-key=web]")
+    assert "update" in update and "check_interval: 60 → 30" in update
+    assert "Plan (nothing written yet)" in page.inner_text("#plan-summary")
+    assert page.inner_text("#import-errors") == ""
+    servers = requests.get(f"{live_app.url}/api/servers/", headers=headers).json()
+    assert [s["check_interval"] for s in servers] == [60]  # the dry run wrote nothing
+
+    page.click("#apply")
+    page.wait_for_selector("#plan-summary:has-text('Applied')")
+    page.wait_for_selector("#document:has-text('nightly')")  # the export shown again
+    servers = requests.get(f"{live_app.url}/api/servers/", headers=headers).json()
+    assert {s["key"]: s["check_interval"] for s in servers}["web"] == 30
+    assert {s["key"] for s in servers} == {"web", "nightly"}
+    assert page.is_disabled("#apply")
+    page.console.assert_clean(allowed=("422 /api/config/apply",))

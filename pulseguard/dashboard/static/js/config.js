@@ -1,5 +1,6 @@
-// Config as code: show the export of your servers (YAML or JSON) and download it as a file.
+// Config as code: show the export of your servers (YAML or JSON), download it; import a file.
 import { accessToken } from "./api.js";
+import { startImport } from "./config_import.js";
 import { $ } from "./dom.js";
 import { reportError, startPage } from "./shell.js";
 
@@ -32,6 +33,8 @@ async function main() {
   await startPage();
   $("#format").addEventListener("change", () => load().catch(reportError));
   $("#download").addEventListener("click", download);
+  startImport();
+  document.addEventListener("config-applied", () => load().catch(reportError));
   await load();
   document.body.dataset.ready = "true";
 }
