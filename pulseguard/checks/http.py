@@ -25,6 +25,7 @@ from urllib3.exceptions import (
     TimeoutError as Urllib3Timeout,
 )
 
+from pulseguard.checks.assertions import Answer, evaluate, first_failure, keyword_problem
 from pulseguard.checks.expected import status_expected
 from pulseguard.checks.guard import BlockedConnectionError, Guard, guard_pools
 from pulseguard.checks.outcome import ERROR, FAILURE, SUCCESS, Outcome, timed_out
@@ -49,6 +50,10 @@ class HttpOptions:
     headers: dict = field(default_factory=dict)
     verify_tls: bool = True
     follow_redirects: bool = True
+    keyword_mode: str = "contains"  # or "regex"
+    keyword_invert: bool = False
+    keyword_case_sensitive: bool = True
+    assertions: tuple = ()  # compiled assertions (checks/assertions.py)
 
 
 def url_of(scheme: str, host: str, port: int | None, path: str, default_port=None) -> str:
@@ -115,16 +120,27 @@ class HttpProber:
             response.close()  # not worth draining: do not reuse this connection
         else:
             response.release_conn()
-        return judge(options, response.status, body, round(elapsed_ms, 2), expires)
+        elapsed_ms = round(elapsed_ms, 2)
+        return judge(options, response.status, body, elapsed_ms, expires, response.headers)
 
 
-def judge(options: HttpOptions, code: int, body: bytes, elapsed_ms: float, expires) -> Outcome:
-    """Turn an HTTP answer into an Outcome: expected status, then keyword."""
-    if not status_expected(code, options.expected_status):
-        return Outcome(FAILURE, elapsed_ms, code, f"HTTP {code}", expires)
-    if options.keyword and options.keyword.encode() not in body:
-        return Outcome(FAILURE, elapsed_ms, code, f"Keyword {options.keyword!r} not found", expires)
-    return Outcome(SUCCESS, elapsed_ms, code, "OK", expires)
+def judge(
+    options: HttpOptions, code: int, body: bytes, elapsed_ms: float, expires, headers=None
+) -> Outcome:
+    """Turn an HTTP answer into an Outcome: expected status, keyword, then every assertion."""
+    problem = None if status_expected(code, options.expected_status) else f"HTTP {code}"
+    if problem is None and options.keyword:
+        problem = keyword_problem(
+            options.keyword, body, options.keyword_mode, options.keyword_invert,
+            options.keyword_case_sensitive,
+        )  # fmt: skip
+    verdicts = None
+    if options.assertions:  # evaluated even after a failure: each result keeps every verdict
+        verdicts = evaluate(options.assertions, Answer(headers or {}, body, elapsed_ms, expires))
+        problem = problem or first_failure(verdicts)
+    if problem:
+        return Outcome(FAILURE, elapsed_ms, code, problem, expires, assertions=verdicts)
+    return Outcome(SUCCESS, elapsed_ms, code, "OK", expires, assertions=verdicts)
 
 
 def failed(exc: BaseException, target: Target) -> Outcome:

@@ -4,17 +4,16 @@ The probe is the shared `HttpProber` of checks/http.py (pools and TLS contexts b
 process); this module declares the API fields only these two kinds have.
 """
 
-import re
-
 from marshmallow import Schema, ValidationError, fields, validate
 
+from pulseguard.checks.assertions import compile_all
 from pulseguard.checks.expected import parse_expected
 from pulseguard.checks.http import HttpOptions, url_of
 from pulseguard.checks.outcome import Outcome
 from pulseguard.checks.target import Target
+from pulseguard.kinds.http_assertions import HEADER_NAME, KEYWORD_MODES, assertions_field, check
 from pulseguard.kinds.kind import Kind
 
-HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,200}$")
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -53,6 +52,16 @@ class HttpSettings(Schema):
     )
     verify_tls = fields.Bool(load_default=True)
     follow_redirects = fields.Bool(load_default=True)
+    keyword_mode = fields.Str(
+        load_default="contains",
+        validate=validate.OneOf(KEYWORD_MODES),
+        metadata={"description": "regex: `keyword` is a regular expression (compiled when saved)"},
+    )
+    keyword_invert = fields.Bool(
+        load_default=False, metadata={"description": "true: the keyword must be absent"}
+    )
+    keyword_case_sensitive = fields.Bool(load_default=True)
+    assertions = assertions_field()
 
 
 COLUMNS = tuple(HttpSettings._declared_fields)
@@ -68,6 +77,10 @@ def options(row) -> HttpOptions:
         headers=dict(row.headers or {}),
         verify_tls=row.verify_tls,
         follow_redirects=row.follow_redirects,
+        keyword_mode=row.keyword_mode or "contains",
+        keyword_invert=bool(row.keyword_invert),
+        keyword_case_sensitive=row.keyword_case_sensitive is not False,
+        assertions=compile_all(row.assertions),
     )
 
 
@@ -93,6 +106,7 @@ def http_kind(name: str, label: str) -> Kind:
         columns=COLUMNS,
         default_port=DEFAULT_PORTS[name],
         form="dashboard/kinds/http.html",
+        check=check,
     )
 
 

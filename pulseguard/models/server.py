@@ -45,6 +45,11 @@ class Server(db.Model):
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
     verify_tls: Mapped[bool] = mapped_column(default=True)
     follow_redirects: Mapped[bool] = mapped_column(default=True)
+    # HTTP assertions (API-NEXT §1.5; checks/assertions.py): the keyword's mode, and the list.
+    keyword_mode: Mapped[str] = mapped_column(String(10), default="contains")
+    keyword_invert: Mapped[bool] = mapped_column(default=False)
+    keyword_case_sensitive: Mapped[bool] = mapped_column(default=True)
+    assertions: Mapped[list | None] = mapped_column(JSON, default=list)
     # The settings of kinds that have their own nested object in the API ({"dns": {...}}): a new
     # kind needs no column of its own (see pulseguard/kinds/kind.py).
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
