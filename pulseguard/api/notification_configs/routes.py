@@ -14,6 +14,7 @@ from pulseguard.api.notification_configs.schemas import (
 )
 from pulseguard.api.notification_deliveries.schemas import NotificationDeliverySchema
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
+from pulseguard.api.replace import replacing
 from pulseguard.extensions import db
 from pulseguard.models import NotificationConfig, NotificationDelivery
 from pulseguard.notify.delivery import send_draft, send_test, status_of
@@ -58,11 +59,15 @@ class NotificationConfigById(MethodView):
         """Return a notification config."""
         return get_config(config_id)
 
-    @blp.arguments(NotificationConfigSchema)
+    @blp.arguments(replacing(NotificationConfigSchema))
     @blp.response(200, NotificationConfigSchema)
     @blp.alt_response(404, description="No such config (or not yours)")
     def put(self, data, config_id):
-        """Replace a notification config."""
+        """Replace a notification config.
+
+        Read-only fields (`id`, `owner`, timestamps, ...) are accepted and ignored, so that
+        the body of a GET can be sent back as it is.
+        """
         config = get_config(config_id)
         apply(config, data)
         db.session.commit()

@@ -126,8 +126,10 @@ class NotificationConfigSchema(Schema):
 
     @validates_schema
     def check_reminders(self, data, **kwargs):
-        if "reminder_interval" in data and "reminder_minutes" in data:
-            message = "Give reminder_interval or reminder_minutes, not both."
+        # Both may come back from a GET (a round trip) when they agree: 0 is "none".
+        both = "reminder_interval" in data and "reminder_minutes" in data
+        if both and data["reminder_interval"] != (data["reminder_minutes"] or 0):
+            message = "Give reminder_interval or reminder_minutes, not both (unless equal)."
             raise ValidationError(message, "reminder_interval")
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from pulseguard import kinds, pagecache
 from pulseguard.api.access import get_own_server, visible_servers
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
+from pulseguard.api.replace import replacing
 from pulseguard.api.servers import blp
 from pulseguard.api.servers.keys import assign_key
 from pulseguard.api.servers.schemas import ServerQuerySchema, ServerSchema
@@ -113,11 +114,15 @@ class ServerById(MethodView):
         """Return a server."""
         return get_own_server(server_id)
 
-    @blp.arguments(ServerSchema)
+    @blp.arguments(replacing(ServerSchema))
     @blp.response(200, ServerSchema)
     @blp.alt_response(404, description="No such server (or not yours)")
     def put(self, data, server_id):
-        """Replace a server's settings (omitted fields take their defaults)."""
+        """Replace a server's settings (omitted fields take their defaults).
+
+        Read-only fields (`id`, `owner`, timestamps, ...) are accepted and ignored, so that
+        the body of a GET can be sent back as it is.
+        """
         server = get_own_server(server_id)
         apply(server, data)
         save(data)
