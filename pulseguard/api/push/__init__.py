@@ -6,8 +6,11 @@ blp = Blueprint(
     "push",
     __name__,
     url_prefix="/api/push",
-    description="Heartbeat pings from cron jobs and scripts (no credential: the URL is the secret)",
+    description=(
+        "Heartbeat pings from cron jobs and scripts: by token (the URL is the secret), or by "
+        "server key with a `push` API key (`/k/<key>/<server_key>`, `/key/<server_key>`)"
+    ),
     public=True,
 )
 
-from pulseguard.api.push import routes  # noqa: E402,F401
+from pulseguard.api.push import routes, slug_routes  # noqa: E402,F401
