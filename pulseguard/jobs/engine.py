@@ -3,6 +3,8 @@
 Check batch jobs hand their servers to the engine and return; probes start at their planned time and
 their results are recorded in batches by the process's one writer greenlet. Every process that runs
 check jobs (RQ worker, embedded web process, `flask start-scheduler` without Redis) has one engine.
+With Redis (and CHECK_LEASE_S > 0) the engine leases the claims it holds (jobs/leases.py): its
+keeper greenlet renews the lease and runs the claims of workers whose lease lapsed.
 """
 
 import logging
@@ -11,8 +13,12 @@ import time
 import gevent
 
 from pulseguard.checks.context import ProbeContext
-from pulseguard.checks.runner import ScheduledRunner
+from pulseguard.checks.runner import Result, ScheduledRunner
+from pulseguard.jobs.leases import Leases
+from pulseguard.jobs.takeover import keep_leases
+from pulseguard.jobs.targets import load_targets
 from pulseguard.monitoring.writer import ResultWriter
+from pulseguard.redis_client import redis_connection
 
 log = logging.getLogger(__name__)
 _engines: dict[int, "CheckEngine"] = {}
@@ -27,10 +33,42 @@ class CheckEngine:
             config, cafile=config.get("CHECK_CA_BUNDLE"), pool_size=config["CHECK_POOL_SIZE"]
         )
         self.writer = ResultWriter(
-            app, max_batch=config["RECORD_BATCH_SIZE"], max_delay=config["RECORD_DELAY_S"]
+            app,
+            max_batch=config["RECORD_BATCH_SIZE"],
+            max_delay=config["RECORD_DELAY_S"],
+            on_done=self._recorded,
         )
         self.runner = ScheduledRunner(self.writer.put, config["CHECK_POOL_SIZE"], self.context)
         self.max_pending = config["CHECK_MAX_PENDING"]
+        self.leases: Leases | None = None
+        self.keeper: gevent.Greenlet | None = None
+        if config.get("REDIS_URL") and config.get("CHECK_LEASE_S", 0) > 0:
+            self.leases = Leases(redis_connection(config["REDIS_URL"]), config["CHECK_LEASE_S"])
+            self.keeper = gevent.spawn(keep_leases, app, self, self.leases)
+            log.info("Check lease %s (CHECK_LEASE_S=%s)", self.leases.worker, self.leases.lease_s)
+
+    def submit(self, claims: list[tuple[int, float | None]]) -> int:
+        """Lease the claims of servers still checked, schedule their probes; return how many."""
+        targets = load_targets([sid for sid, _planned in claims])
+        now = time.time()
+        held = [(sid, float(planned or now)) for sid, planned in claims if sid in targets]
+        if self.leases is not None:
+            self.leases.hold(held)
+            self.leases.release([(sid, p or now) for sid, p in claims if sid not in targets])
+        for sid, planned in held:
+            self.runner.submit(targets[sid], planned)
+        return len(held)
+
+    def _recorded(self, batch: list[Result]) -> None:
+        if self.leases is not None:
+            self.leases.release([(target.id, planned) for target, planned, _s, _o in batch])
+
+    def close(self, drained: bool) -> None:
+        """Stop the keeper and end the lease (what was not drained is left to the others)."""
+        if self.keeper is not None:
+            self.keeper.kill()
+        if self.leases is not None:
+            self.leases.resign(keep_claims=not drained)
 
     def drain(self, timeout: float) -> bool:
         """Wait for pending probes and their recording; False when the timeout ran out."""
@@ -58,5 +96,5 @@ def stop_engine(app, timeout: float = 5.0) -> None:
     """Drain and stop this process's engine for the app (tests, shutdown)."""
     engine = _engines.pop(id(app), None)
     if engine is not None:
-        engine.drain(timeout)
+        engine.close(engine.drain(timeout))
         engine.writer.greenlet.kill()

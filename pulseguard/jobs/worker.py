@@ -67,8 +67,11 @@ class PulseGuardWorker(SimpleWorker):
     def drain(self, timeout: float = 15.0) -> None:
         """Let scheduled probes finish and be recorded before the process exits."""
         engine = existing_engine(self.app)
-        if engine is not None and not engine.drain(timeout):
-            log.warning("Exiting with checks still pending")
+        if engine is not None:
+            drained = engine.drain(timeout)
+            if not drained:
+                log.warning("Exiting with checks still pending: left to the other workers")
+            engine.close(drained)
         if not notify_runner.drain(self.app, timeout):
             log.warning("Exiting with notification deliveries still running")
 

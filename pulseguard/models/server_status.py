@@ -23,6 +23,9 @@ class ServerStatus(db.Model):
     # The API calls it `status`: up, down, degraded or unknown, as the checks found it.
     health: Mapped[str] = mapped_column(String(10), default=Health.UNKNOWN, index=True)
     last_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The planned time of the last active check recorded: recording is a compare-and-set on it,
+    # so that a claim run by two workers (a lapsed lease taken over) is recorded once.
+    last_planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_response_time_ms: Mapped[float | None]
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(String(500), default="Not checked yet")

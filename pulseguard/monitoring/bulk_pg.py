@@ -29,14 +29,17 @@ UPDATE_STATUSES = """
 UPDATE server_statuses AS s SET
     health = v.health, last_check_at = v.last_check_at,
     last_response_time_ms = v.last_response_time_ms, consecutive_failures = v.consecutive_failures,
-    message = v.message, changed_at = v.changed_at, updated_at = v.updated_at
+    message = v.message, changed_at = v.changed_at, updated_at = v.updated_at,
+    last_planned_at = v.last_planned_at
 FROM unnest(
     %(id)s::int[], %(health)s::varchar[], %(last_check_at)s::timestamptz[],
     %(last_response_time_ms)s::float8[], %(consecutive_failures)s::int[], %(message)s::varchar[],
-    %(changed_at)s::timestamptz[], %(updated_at)s::timestamptz[])
+    %(changed_at)s::timestamptz[], %(updated_at)s::timestamptz[],
+    %(last_planned_at)s::timestamptz[], %(guarded)s::bool[], %(read_planned_at)s::timestamptz[])
     AS v(id, health, last_check_at, last_response_time_ms, consecutive_failures, message,
-         changed_at, updated_at)
-WHERE s.id = v.id
+         changed_at, updated_at, last_planned_at, guarded, read_planned_at)
+WHERE s.id = v.id AND (NOT v.guarded OR s.last_planned_at IS NOT DISTINCT FROM v.read_planned_at)
+RETURNING s.id
 """
 
 UPSERT_ROLLUPS = """
@@ -70,13 +73,17 @@ def insert_pings(connection, rows: list[dict]) -> list[int]:
     return ids
 
 
-def update_statuses(connection, statuses: list[dict]) -> None:
-    """Update ServerStatus rows by id."""
+def update_statuses(connection, statuses: list[dict]) -> int:
+    """Update ServerStatus rows by id; return how many were updated.
+
+    A row marked `guarded` is updated only if its last_planned_at is still `read_planned_at`
+    (compare-and-set: another worker recorded the same claim meanwhile otherwise).
+    """
     names = (
         "id", "health", "last_check_at", "last_response_time_ms", "consecutive_failures",
-        "message", "changed_at", "updated_at",
+        "message", "changed_at", "updated_at", "last_planned_at", "guarded", "read_planned_at",
     )  # fmt: skip
-    connection.exec_driver_sql(UPDATE_STATUSES, columns(statuses, names))
+    return len(connection.exec_driver_sql(UPDATE_STATUSES, columns(statuses, names)).all())
 
 
 def upsert_rollups(connection, rows: list[dict]) -> None:

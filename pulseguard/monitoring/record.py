@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import gevent
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 
 from pulseguard import bus, metrics, pagecache
 from pulseguard.checks.runner import Result
@@ -26,7 +26,7 @@ from pulseguard.models import (
     StatusChange,
 )
 from pulseguard.models.monitored import in_window, is_alerting, is_checked, window_uptime
-from pulseguard.models.types import utcnow
+from pulseguard.models.types import UTCDateTime, utcnow
 from pulseguard.monitoring import bulk_pg, incidents, timeline
 from pulseguard.monitoring.payloads import ping_json, status_json
 from pulseguard.monitoring.rollups import RollupCounter
@@ -36,6 +36,7 @@ from pulseguard.notify import triggers
 
 log = logging.getLogger(__name__)
 YIELD_EVERY = 50  # checks serialised between two yields to other greenlets
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # stands for "never checked" in the compare-and-set
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +53,29 @@ class Recorded:
     ping_id: int
 
 
-def record_results(results: list[Result]) -> list[Recorded]:
-    """Record check results in one transaction; then publish, notify and count them."""
+class _ConflictError(Exception):
+    """Another process recorded some of these claims while this transaction ran."""
+
+
+def record_results(results: list[Result], once: bool = False) -> list[Recorded]:
+    """Record check results in one transaction; then publish, notify and count them.
+
+    once=True (the check engine's writer): an active check whose planned time is not later than
+    the server's last recorded one was recorded already (by this or another worker: a lapsed
+    lease taken over) and is skipped; the status update is a compare-and-set on
+    last_planned_at, redone from a fresh read when another writer got there first.
+    """
     if not results:
         return []
-    checks, pings, ping_ids, change_ids = _write(results)
+    for attempt in range(1, 6):
+        try:
+            checks, pings, ping_ids, change_ids = _write(results, once)
+            break
+        except _ConflictError:
+            log.info("Some of %d results were recorded meanwhile (%d)", len(results), attempt)
+    else:
+        log.warning("Recording %d results lost five races in a row: skipped", len(results))
+        return []
     if not pings:
         return []
     # Outside the transaction: reading uptime and serialising events may yield to other greenlets.
@@ -86,6 +105,7 @@ def _load_state(server_ids):
             ServerStatus.changed_at,
             ServerStatus.maintenance_since,
             ServerStatus.message,
+            ServerStatus.last_planned_at,
         )
         .outerjoin(ServerStatus, ServerStatus.server_id == Server.id)
         .where(Server.id.in_(server_ids))
@@ -97,21 +117,32 @@ def _load_state(server_ids):
         db.session.add(status)
         db.session.flush()
         state[sid].update(
-            status_id=status.id, health=status.health, consecutive_failures=0, message=""
+            status_id=status.id,
+            health=status.health,
+            consecutive_failures=0,
+            message="",
+            last_planned_at=None,
         )
     return state
 
 
-def _write(results):
+def _write(results, once=False):
     now = utcnow()
     state = _load_state(sorted({target.id for target, *_ in results}))
+    read_planned = {sid: server["last_planned_at"] for sid, server in state.items()}
     pings, changes, statuses, tls, checks, moves = [], [], {}, {}, [], []
     transitions: list[incidents.Transition] = []
-    rollups = RollupCounter()
-    for target, _planned, started, outcome in sorted(results, key=lambda r: r[2]):
+    rollups, skipped = RollupCounter(), 0
+    for target, planned, started, outcome in sorted(results, key=lambda r: r[2]):
         server = state.get(target.id)
         if server is None or not is_checked(server):
             continue  # deleted, paused or in maintenance since it was claimed
+        if outcome.kind is None:  # an active check: its claim is (server, planned time)
+            planned_at, last = datetime.fromtimestamp(planned, UTC), server["last_planned_at"]
+            if once and last is not None and planned_at <= last:
+                skipped += 1  # this claim (or a later one) is recorded already
+                continue
+            server["last_planned_at"] = planned_at if last is None else max(last, planned_at)
         checked_at = datetime.fromtimestamp(started, UTC)
         if outcome.kind is None:  # an active check
             verdict = next_status(
@@ -199,6 +230,9 @@ def _write(results):
             "message": verdict.message[:500],
             "changed_at": server["changed_at"],
             "updated_at": now,
+            "last_planned_at": server["last_planned_at"],
+            "guarded": once and server["last_planned_at"] != read_planned[target.id],
+            "read_planned_at": read_planned[target.id],
         }
         statuses[target.id] = status
         checks.append(
@@ -213,11 +247,23 @@ def _write(results):
         expires = outcome.tls_expires_at
         if expires is not None and expires != server["tls_expires_at"]:
             tls[target.id] = expires
+    if skipped:
+        log.info(
+            "Skipped %d results recorded already (claims run twice: a lease taken over)", skipped
+        )
     if not pings:
         db.session.rollback()
         return [], [], [], []
     connection = db.session.connection()
     postgres = connection.dialect.name == "postgresql"
+    ordered = sorted(statuses.values(), key=lambda s: s["id"])
+    if postgres:
+        updated = bulk_pg.update_statuses(connection, ordered)
+    else:
+        updated = _update_statuses(connection, ordered)
+    if updated != len(ordered):
+        db.session.rollback()
+        raise _ConflictError
     if postgres:
         ping_ids = bulk_pg.insert_pings(connection, pings)
     else:
@@ -229,11 +275,6 @@ def _write(results):
         table = StatusChange.__table__
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         change_ids = list(connection.execute(stmt, changes).scalars())
-    ordered = sorted(statuses.values(), key=lambda s: s["id"])
-    if postgres:
-        bulk_pg.update_statuses(connection, ordered)
-    else:
-        _update_statuses(connection, ordered)
     _update_tls(connection, tls)
     timeline.move(connection, moves)
     incidents.follow(connection, transitions)
@@ -246,15 +287,25 @@ def _write(results):
     return checks, pings, ping_ids, change_ids
 
 
-def _update_statuses(connection, statuses):
+def _update_statuses(connection, statuses) -> int:
+    """Update ServerStatus rows by id (guarded rows by compare-and-set); return how many."""
     table = ServerStatus.__table__
-    fields = [k for k in statuses[0] if k not in ("id", "server_id")]
+    skip = ("id", "server_id", "guarded", "read_planned_at")
+    fields = [k for k in statuses[0] if k not in skip]
+    unchanged = func.coalesce(table.c.last_planned_at, EPOCH) == bindparam(
+        "b_read", type_=UTCDateTime()
+    )
     stmt = (
         update(table)
-        .where(table.c.id == bindparam("b_id"))
+        .where(table.c.id == bindparam("b_id"), or_(bindparam("b_free"), unchanged))
         .values({name: bindparam(f"b_{name}") for name in fields})
     )
-    connection.execute(stmt, [{f"b_{k}": v for k, v in s.items()} for s in statuses])
+    params = [
+        {f"b_{k}": s[k] for k in ("id", *fields)}
+        | {"b_free": not s["guarded"], "b_read": s["read_planned_at"] or EPOCH}
+        for s in statuses
+    ]
+    return connection.execute(stmt, params).rowcount
 
 
 def _update_tls(connection, tls):

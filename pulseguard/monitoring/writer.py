@@ -26,8 +26,9 @@ RETRY_FOR_S = 60.0  # a database that is away longer than this costs the batch (
 class ResultWriter:
     """Records results handed to put() in batches, from its own greenlet."""
 
-    def __init__(self, app, max_batch: int = 500, max_delay: float = 0.25):
+    def __init__(self, app, max_batch: int = 500, max_delay: float = 0.25, on_done=None):
         self.app, self.max_batch, self.max_delay = app, max_batch, max_delay
+        self.on_done = on_done  # called with each batch once recorded (or given up)
         self.queue: Queue = Queue()
         self.busy = False
         self.recorded = 0
@@ -55,6 +56,8 @@ class ResultWriter:
                 except Empty:
                     break
             self._flush(batch)
+            if self.on_done is not None:
+                self.on_done(batch)
             self.busy = False
 
     def _flush(self, batch: list[Result]) -> None:
@@ -65,7 +68,7 @@ class ResultWriter:
                 attempt += 1
                 try:
                     if attempt == 1 or not already_recorded(batch):
-                        record_results(batch)
+                        record_results(batch, once=True)
                     self.recorded += len(batch)
                     return
                 except Exception as error:  # noqa: BLE001 - keep recording later batches

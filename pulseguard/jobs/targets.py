@@ -1,0 +1,20 @@
+"""Loading the Targets of claimed servers (check batch jobs, and claims taken over)."""
+
+from sqlalchemy import select
+
+from pulseguard import kinds
+from pulseguard.checks.target import Target
+from pulseguard.extensions import db
+from pulseguard.models import Server
+from pulseguard.models.monitored import checked_now
+
+
+def load_targets(server_ids: list[int]) -> dict[int, Target]:
+    """Return the Targets of those servers that are checked now, built by their kinds."""
+    columns = [getattr(Server, name) for name in kinds.probe_columns()]
+    stmt = select(*columns).where(
+        Server.id.in_(server_ids), checked_now(), Server.protocol.in_(kinds.active_names())
+    )
+    targets = {row.id: kinds.target_of(row) for row in db.session.execute(stmt)}
+    db.session.rollback()  # release the connection: probing takes a while
+    return targets
