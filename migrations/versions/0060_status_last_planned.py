@@ -5,7 +5,7 @@ server. Recording a check is a compare-and-set on it (only a later planned time 
 claim run twice (by a worker and by the one that took its lapsed lease over) is recorded once.
 
 Revision ID: 0060
-Revises: 0010
+Revises: 0015
 Create Date: 2026-12-01 19:00:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = '0060'
-down_revision = '0010'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
