@@ -2,17 +2,23 @@
 
 Entries live PUBLIC_CACHE_TTL_S (30 s). Each entry also files its slug under every server the
 page shows, so that whatever changes what a page shows (a status change recorded by any worker,
-an edit, a pause, a deletion) clears exactly the pages concerned, at once. It sits below
-recording (monitoring/record.py clears it after each commit with transitions) and the API.
+an edit, a pause, a deletion) clears exactly the pages concerned, at once; a maintenance window
+clears every page of its owner (monitoring/maintenance.py when one starts or ends, the windows'
+routes on any edit). It sits below recording (monitoring/record.py clears it after each commit
+with transitions) and the API.
 A Redis failure is logged and means "not cached": the page is computed, never refused.
 """
 
 import logging
+import math
 import time
 
 from flask import current_app
 from redis import RedisError
+from sqlalchemy import select
 
+from pulseguard.extensions import db
+from pulseguard.models import StatusPage
 from pulseguard.redis_client import redis_connection
 
 log = logging.getLogger(__name__)
@@ -44,9 +50,11 @@ def get(slug: str) -> bytes | None:
         return None
 
 
-def put(slug: str, body: bytes, server_ids) -> None:
-    """Cache a page's body, filed under each server it shows."""
-    ttl, client = _ttl(), _redis()
+def put(slug: str, body: bytes, server_ids, until: float | None = None) -> None:
+    """Cache a page's body, filed under each server it shows, for the TTL or `until` seconds
+    when that is sooner (the next start or end of a window the page shows)."""
+    longest, client = _ttl(), _redis()
+    ttl = longest if until is None else max(1, min(longest, math.ceil(until)))
     if client is None:
         _local[slug] = (time.monotonic() + ttl, body)
         for sid in server_ids:
@@ -57,7 +65,7 @@ def put(slug: str, body: bytes, server_ids) -> None:
         pipe.set(f"{PREFIX}:{slug}", body, ex=ttl)
         for sid in server_ids:
             pipe.sadd(f"{PREFIX}-servers:{sid}", slug)
-            pipe.expire(f"{PREFIX}-servers:{sid}", ttl * 2)
+            pipe.expire(f"{PREFIX}-servers:{sid}", longest * 2)
         pipe.execute()
     except RedisError as error:
         log.warning("Page cache unavailable: %s", error)
@@ -97,3 +105,11 @@ def clear_servers(server_ids) -> None:
             client.delete(*(f"{PREFIX}:{s}" for s in slugs))
     except RedisError as error:
         log.warning("Page cache unavailable: %s", error)
+
+
+def clear_owners(owner_ids) -> None:
+    """Forget the cached pages of these users (a maintenance window shows on its owner's pages)."""
+    owner_ids = sorted(set(owner_ids))
+    if owner_ids:
+        stmt = select(StatusPage.slug).where(StatusPage.owner_id.in_(owner_ids))
+        clear_slugs(list(db.session.scalars(stmt)))

@@ -24,7 +24,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import selectinload
 
-from pulseguard import bus
+from pulseguard import bus, pagecache
 from pulseguard.extensions import db
 from pulseguard.models import MaintenanceWindow, Server, ServerStatus, StatusChange
 from pulseguard.models.monitored import SKIP
@@ -282,7 +282,9 @@ def window_event(window: MaintenanceWindow, state: str, servers) -> dict:
 
 
 def _after_commit(applied: Applied) -> None:
-    if applied.events:
+    pagecache.clear_servers(applied.entered + applied.left)  # their status shows on pages
+    if applied.events:  # a window started or ended: it shows on its owner's pages
+        pagecache.clear_owners({event["owner_id"] for event in applied.events})
         bus.publish(applied.events)
     if applied.change_ids:
         try:

@@ -10,7 +10,8 @@ from sqlalchemy import select
 import pulseguard.pagecache as pagecache
 from pulseguard.extensions import db
 from pulseguard.models import StatusPage
-from pulseguard.pages.summary import summary
+from pulseguard.models.types import utcnow
+from pulseguard.pages.summary import build
 
 NOT_FOUND = "Status page not found."  # the same for unknown and unpublished slugs
 
@@ -36,8 +37,12 @@ def summary_body(slug: str) -> bytes:
     body = pagecache.get(slug)
     if body is None:
         page = published_page(slug)
-        body = dumps(summary(page))
-        pagecache.put(slug, body, page.server_ids())
+        now = utcnow()
+        shown, boundary = build(page, now)
+        body = dumps(shown)
+        # A window that starts or ends before the TTL is over expires the entry then.
+        until = None if boundary is None else (boundary - now).total_seconds()
+        pagecache.put(slug, body, page.server_ids(), until)
     return body
 
 

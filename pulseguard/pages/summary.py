@@ -1,7 +1,7 @@
 """The public summary of a status page (§4), assembled from an allow-list of fields."""
 
 import ipaddress
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -9,8 +9,9 @@ from sqlalchemy import select
 from pulseguard.extensions import db
 from pulseguard.models import Server, ServerStatus
 from pulseguard.models.types import utcnow
-from pulseguard.monitoring.bars import WINDOWS, daily_bars, timelines, uptime_of
+from pulseguard.monitoring.bars import WINDOWS, daily_bars, local_days, timelines, uptime_of
 from pulseguard.monitoring.uptime import uptime_by_server
+from pulseguard.pages import incidents, maintenance
 from pulseguard.pages.ids import opaque
 from pulseguard.pages.markup import markdown_html
 
@@ -63,6 +64,8 @@ def page_servers(page) -> dict[int, object]:
         select(
             Server.id,
             Server.name,
+            Server.owner_id,
+            Server.tags,
             Server.host,
             Server.protocol,
             Server.tls_expires_at,
@@ -78,9 +81,9 @@ def component_id(page, server_id: int) -> str:
     return opaque("c", page.id, server_id)
 
 
-def layout(page):
+def layout(page, servers=None):
     """Yield (group name, [(server row, display name, component id)]) in page order."""
-    servers = page_servers(page)
+    servers = page_servers(page) if servers is None else servers
     for group in page.groups or []:
         items = [
             (servers[item["server"]], item.get("display_name"), component_id(page, item["server"]))
@@ -90,16 +93,38 @@ def layout(page):
         yield group["name"], items
 
 
+def components_of(groups) -> dict[int, tuple[str, str, str]]:
+    """Return {server id: (component id, name shown, real name)} of a page's layout."""
+    return {
+        row.id: (cid, display_name or row.name, row.name)
+        for _name, items in groups
+        for row, display_name, cid in items
+    }
+
+
+def page_components(page) -> dict[int, tuple[str, str, str]]:
+    """Return {server id: (component id, name shown, real name)} of the servers a page shows."""
+    return components_of(layout(page))
+
+
 def summary(page, now=None) -> dict:
     """Return the page's public summary JSON."""
+    return build(page, now)[0]
+
+
+def build(page, now=None) -> tuple[dict, datetime | None]:
+    """Return (the page's public summary JSON, the next moment maintenance changes it)."""
     now = now or utcnow()
-    groups = list(layout(page))
+    servers = page_servers(page)
+    groups = list(layout(page, servers))
+    components = components_of(groups)
+    windows = maintenance.page_windows(page, servers.values()) if page.show_maintenance else []
     ids = [row.id for _name, items in groups for row, _d, _c in items]
     lines = timelines(ids, (now - WINDOWS["90d"]).date())
     response = uptime_by_server(ids, now) if page.show_response_time else {}
     out_groups = []
     for name, items in groups:
-        components = []
+        shown = []
         for row, display_name, cid in items:
             line = lines[row.id]
             component = {
@@ -117,10 +142,12 @@ def summary(page, now=None) -> dict:
                 component["cert_days_remaining"] = (row.tls_expires_at - now) // timedelta(days=1)
             if page.show_hostnames:
                 component["host"] = public_host(row.host)
-            components.append(component)
-        status = overall(c["status"] for c in components)
-        out_groups.append({"name": name, "status": status, "components": components})
+            shown.append(component)
+        status = overall(c["status"] for c in shown)
+        out_groups.append({"name": name, "status": status, "components": shown})
     status = overall(c["status"] for g in out_groups for c in g["components"])
+    ids_of = {sid: c[0] for sid, c in components.items()}
+    shown_windows = maintenance.announced(page, windows, ids_of, now)
     return {
         "slug": page.slug,
         "title": page.title,
@@ -133,14 +160,33 @@ def summary(page, now=None) -> dict:
         "refresh_seconds": page.refresh_seconds,
         "overall": {"status": status, "message": MESSAGES[status]},
         "groups": out_groups,
-        "incidents": {"active": [], "recent": []} if page.show_incidents else None,
-        "maintenance": {"active": [], "upcoming": []} if page.show_maintenance else None,
-    }
+        "incidents": incidents.current(page, components, now) if page.show_incidents else None,
+        "maintenance": shown_windows if page.show_maintenance else None,
+    }, maintenance.next_boundary(windows, now)
 
 
 def uptime_bars(page, days: int, now=None) -> dict:
     """Return the page's daily bars: {"timezone", "days", "components": {id: [bar, ...]}}."""
-    items = [(row.id, cid) for _name, group in layout(page) for row, _d, cid in group]
-    dates, bars = daily_bars([sid for sid, _c in items], ZoneInfo(page.timezone), days, now)
-    components = {cid: [b | {"incidents": []} for b in bars[sid]] for sid, cid in items}
+    now = now or utcnow()
+    groups = list(layout(page))
+    items = [(row.id, cid) for _name, group in groups for row, _d, cid in group]
+    tz = ZoneInfo(page.timezone)
+    dates, bars = daily_bars([sid for sid, _c in items], tz, days, now)
+    marks = day_incidents(page, components_of(groups), local_days(tz, days, now), now)
+    components = {
+        cid: [b | {"incidents": marks.get((sid, b["date"]), [])} for b in bars[sid]]
+        for sid, cid in items
+    }
     return {"timezone": page.timezone, "days": dates, "components": components}
+
+
+def day_incidents(page, components, days, now) -> dict[tuple[int, str], list[str]]:
+    """Return {(server id, date): [ids of the public incidents on that day]}."""
+    if not page.show_incidents or not days:
+        return {}
+    marks: dict[tuple[int, str], list[str]] = {}
+    for sid, oid, start, end in incidents.on_days(page, components, days[0][1], now):
+        for day, day_start, day_end in days:
+            if start < day_end and end >= day_start:
+                marks.setdefault((sid, day.isoformat()), []).append(oid)
+    return marks

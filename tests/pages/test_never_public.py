@@ -1,10 +1,14 @@
 """Every public answer is read whole: none holds a secret, whatever the page's settings."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from pulseguard.checks.outcome import Outcome
+from pulseguard.extensions import db
+from pulseguard.models import Incident
 from pulseguard.monitoring.record import record_results
 from tests.outcomes import result
 
@@ -22,6 +26,7 @@ ALL_ON = {
     )
 }
 ALL_OFF = dict.fromkeys(ALL_ON, False)
+HOUR = timedelta(hours=1)
 ID_KEYS = {
     "server",
     "server_id",
@@ -46,6 +51,7 @@ def public_answers(client, slug):
     urls = [
         f"/api/public/status-pages/{slug}/",
         f"/api/public/status-pages/{slug}/uptime/",
+        f"/api/public/status-pages/{slug}/incidents/",
         f"/api/public/status-pages/{slug}/badge.svg",
         f"/api/public/status-pages/{slug}/badge.json",
         f"/status/{slug}",
@@ -105,6 +111,22 @@ def test_no_public_answer_holds_a_secret(ctx, client, make_user, login, settings
         "/api/status-pages/",
         json={"slug": "leaks", "title": "Status", "published": True, "groups": groups, **settings},
     ).json
+    # Every incident public (their causes hold the secrets), a window in force, one announced.
+    db.session.execute(update(Incident).values(public=True, ack_note="note-s3cr3t"))
+    db.session.commit()
+    window = {"name": "Work", "schedule": {"type": "manual"}, "servers": [named["id"]]}
+    started = api.post("/api/maintenance-windows/", json=window).json
+    assert api.post(f"/api/maintenance-windows/{started['id']}/start/").status_code == 200
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    announced = {"type": "once", "start": soon.isoformat(), "end": (soon + HOUR).isoformat()}
+    only_page = {"schedule": announced, "servers": [], "status_pages": [page["id"]]}
+    api.post("/api/maintenance-windows/", json=window | only_page)
+    shown = client.get("/api/public/status-pages/leaks/").json
+    if settings["show_incidents"]:  # so that the answers read below hold them
+        assert len(client.get("/api/public/status-pages/leaks/incidents/").json["incidents"]) == 2
+        assert len(shown["incidents"]["active"]) == 2
+    if settings["show_maintenance"]:
+        assert [len(shown["maintenance"][k]) for k in ("active", "upcoming")] == [1, 1]
 
     secrets = [
         "10.9.8.7",
@@ -117,6 +139,7 @@ def test_no_public_answer_holds_a_secret(ctx, client, make_user, login, settings
         "carol",
         "private.example",
         "Not on the page",
+        "note-s3cr3t",
         "other.internal",
     ]
     if not settings["show_hostnames"]:
@@ -143,7 +166,7 @@ def test_no_public_answer_holds_a_secret(ctx, client, make_user, login, settings
             for key, value, path in keys_and_ints(json.loads(text)):
                 assert key not in ID_KEYS, f"{path} in {url}"
                 if key == "id":
-                    assert isinstance(value, str) and value[:2] in ("c_", "i_", "p_"), path
+                    assert isinstance(value, str) and value[:2] in ("c_", "i_", "m_"), path
     # The database ids of the page and its servers appear nowhere as ids.
     summary = client.get("/api/public/status-pages/leaks/").json
     ids = {c["id"] for g in summary["groups"] for c in g["components"]}

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import select
 
+from pulseguard import pagecache
 from pulseguard.api.access import get_own_server, visible_server_ids
 from pulseguard.api.maintenance_windows import blp
 from pulseguard.api.maintenance_windows.schemas import (
@@ -56,6 +57,12 @@ def apply(window, data):
         abort(422, errors={"json": {"servers": ["Select servers, tags or status pages."]}})
 
 
+def in_force(owner_id: int) -> None:
+    """Put the windows in force now (not at the next sweep); the owner's pages show the change."""
+    apply_windows()
+    pagecache.clear_owners([owner_id])
+
+
 def page(items, pagination_parameters):
     pagination_parameters.item_count = len(items)
     first = pagination_parameters.first_item
@@ -88,7 +95,7 @@ class MaintenanceWindows(MethodView):
         db.session.add(window)
         apply(window, data)
         db.session.commit()
-        apply_windows()  # in force (or over) at once, not at the next sweep
+        in_force(window.owner_id)
         return window
 
 
@@ -108,16 +115,17 @@ class MaintenanceWindowById(MethodView):
         window = get_own_window(window_id)
         apply(window, data)
         db.session.commit()
-        apply_windows()  # in force (or over) at once, not at the next sweep
+        in_force(window.owner_id)
         return window
 
     @blp.response(204)
     @blp.alt_response(404, **NOT_FOUND)
     def delete(self, window_id):
         """Delete a maintenance window (one in force ends now)."""
-        db.session.delete(get_own_window(window_id))
+        window = get_own_window(window_id)
+        db.session.delete(window)
         db.session.commit()
-        apply_windows()
+        in_force(window.owner_id)
 
 
 @blp.route("/maintenance-windows/<int:window_id>/start/", methods=["POST"])
@@ -139,7 +147,7 @@ def start_window(data, window_id):
         end = now + timedelta(seconds=data["duration"])
     window.start(now, end)
     db.session.commit()
-    apply_windows()
+    in_force(window.owner_id)
     return window
 
 
@@ -153,7 +161,7 @@ def stop_window(window_id):
     if not window.stop(utcnow()):
         abort(409, message="The window is not active.")
     db.session.commit()
-    apply_windows()
+    in_force(window.owner_id)
     return window
 
 

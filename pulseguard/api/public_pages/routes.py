@@ -3,13 +3,14 @@
 import json
 
 from flask import current_app, request
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 import pulseguard.badges as badges
 from pulseguard.api.blueprint import PUBLIC_DOC
 from pulseguard.api.public_pages import blp
+from pulseguard.pages import incidents
 from pulseguard.pages.answers import conditional, dumps, published_page, summary_body
-from pulseguard.pages.summary import uptime_bars
+from pulseguard.pages.summary import page_components, uptime_bars
 
 SLUG = "/status-pages/<string(minlength=1, maxlength=64):slug>"
 SUMMARY_CACHE = "public, max-age=30, stale-while-revalidate=60"
@@ -50,6 +51,44 @@ def page_uptime(args, slug):
     else:
         body = uptime_bars(page, days)
     return conditional(dumps(body), "application/json", SUMMARY_CACHE)
+
+
+class Cursor(fields.Str):
+    """The `next` of the previous answer (opaque: a time and the last incident's public id)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        cursor = incidents.parse_cursor(super()._deserialize(value, attr, data, **kwargs))
+        if cursor is None:
+            raise ValidationError("Not a cursor.")
+        return cursor
+
+
+class HistorySchema(Schema):
+    before = Cursor(
+        metadata={"description": "the `next` of the previous answer", "pattern": incidents.CURSOR}
+    )
+    limit = fields.Int(validate=validate.Range(1, 100), load_default=20)
+
+
+@blp.route(SLUG + "/incidents/", methods=["GET"])
+@blp.doc(**PUBLIC_DOC)
+@blp.arguments(HistorySchema, location="query")
+@blp.response(
+    200,
+    description="Public incidents of the page's servers, newest first: "
+    '`{"incidents": [...], "next": cursor or null}`',
+)
+@blp.alt_response(404, description="No such page, or not published")
+def page_incidents(args, slug):
+    """Return a published page's public incident history, cursor-paginated (limit <= 100)."""
+    page = published_page(slug)
+    shown, after = [], None
+    if page.show_incidents:
+        shown, after = incidents.history(
+            page, page_components(page), args.get("before"), args["limit"]
+        )
+    return conditional(dumps({"incidents": shown, "next": after}), "application/json",
+                       SUMMARY_CACHE)  # fmt: skip
 
 
 @blp.route(SLUG + "/badge.<any(svg, json):fmt>", methods=["GET"])

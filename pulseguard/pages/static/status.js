@@ -12,7 +12,25 @@ function setStatus(element, status, text) {
   if (text !== undefined) element.querySelector(".label, .message").textContent = text;
 }
 
+// Incidents and maintenance are whole sections: when the set shown changes, load the page again.
+const shownIds = () =>
+  [...document.querySelectorAll("[data-incident], [data-maintenance]")]
+    .map((e) => e.dataset.incident || e.dataset.maintenance)
+    .join(" ");
+const summaryIds = (s) =>
+  [
+    ...(s.incidents ? s.incidents.active : []),
+    ...(s.maintenance ? [...s.maintenance.active, ...s.maintenance.upcoming] : []),
+    ...(s.incidents ? s.incidents.recent : []),
+  ]
+    .map((i) => i.id)
+    .join(" ");
+
 function apply(summary) {
+  if (summaryIds(summary) !== shownIds()) {
+    window.location.reload();
+    return;
+  }
   const overall = document.getElementById("overall");
   setStatus(overall, summary.overall.status, summary.overall.message);
   overall.dataset.status = summary.overall.status;
