@@ -8,6 +8,8 @@ Every JSON body, query string and WebSocket message goes through here before a s
   field: neither can be stored (PostgreSQL text refuses NUL, UTF-8 has no lone surrogates).
 - marshmallow's Integer, which truncates 80.5 to 80, refuses numbers with a fraction (strict
   integers would also refuse "80" in a query string, so the fraction is what is checked).
+- A path segment holding either (a status page's slug, a push token) names nothing: 404
+  (PostgreSQL would refuse the lookup with a DataError).
 Body size is Flask's MAX_CONTENT_LENGTH (413 in the one error shape, see errors.py).
 """
 
@@ -16,6 +18,7 @@ import numbers
 
 from flask import request
 from marshmallow import fields
+from werkzeug.exceptions import NotFound
 
 from pulseguard.errors import error_response
 
@@ -104,6 +107,9 @@ def query_problems(args) -> dict:
 
 def check_request():
     """Refuse this request's bad query string or JSON body, in the one error shape."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, str) and string_problem(value):
+            raise NotFound()  # no slug, token or file name holds NUL or a lone surrogate
     try:
         if problems := query_problems(request.args):
             raise BadInputError(422, "Invalid input: see errors.", {"query": problems})

@@ -24,9 +24,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -88,8 +90,16 @@ class Tally:
 class Sweep:
     def __init__(self, base, tally, quick):
         self.base, self.tally, self.quick = base, tally, quick
-        self.http = requests.Session()
+        self.local = threading.local()
         self.tokens = {}
+        self.passwords = {}
+
+    @property
+    def http(self):
+        """This thread's session (requests sessions are not shared between threads)."""
+        if not hasattr(self.local, "session"):
+            self.local.session = requests.Session()
+        return self.local.session
 
     # -- sending ---------------------------------------------------------------------------
     def send(
@@ -147,10 +157,12 @@ class Sweep:
     def login(self, who):
         answer = self.http.post(
             self.base + "/api/auth/token/",
-            json={"username": who, "password": PASSWORD},
+            json={"username": who, "password": self.passwords.get(who, PASSWORD)},
             timeout=30,
         )
-        answer.raise_for_status()
+        if not answer.ok:  # a hostile request changed the password: keep the old token
+            print(f"could not sign in again as {who}: {answer.status_code}", file=sys.stderr)
+            return
         self.tokens[who] = answer.json()["access"]
         self.tokens[who + "-refresh"] = answer.json()["refresh"]
 
@@ -250,7 +262,7 @@ def seed(sweep):
         sweep.ok("POST", f"/api/maintenance-windows/{window['id']}/start/", who, {"duration": 60})
         sweep.ok("POST", f"/api/maintenance-windows/{window['id']}/stop/", who)
         sweep.http.get(f"{sweep.base}/api/push/{push_token(token)}/fail", timeout=30)
-    ids["user_id"] = [sweep.carol_id, sweep.carol_id]
+    ids["user_id"] = [sweep.dave_id, sweep.dave_id]  # the admin routes' hostile PATCHes hit dave
     sweep.ok(
         "POST",
         "/api/checks/run/",
@@ -298,8 +310,11 @@ def base_body(path, method, ids, sweep):
         "/api/auth/token/refresh/": {"refresh": sweep.tokens["alice-refresh"]},
         "/api/auth/token/verify/": {"token": sweep.tokens["alice"]},
         "/api/auth/logout/": {"refresh": "x"},
-        "/api/auth/register/": {"username": "dave", "password": PASSWORD},
-        "/api/auth/password/": {"old_password": PASSWORD, "new_password": PASSWORD},
+        "/api/auth/register/": {"username": "frank", "password": PASSWORD},
+        "/api/auth/password/": {
+            "old_password": sweep.passwords.get("carol", PASSWORD),
+            "new_password": PASSWORD,
+        },
         "/api/auth/api-keys/": {"name": "k", "scopes": ["read"]},
         "/api/users/": {"username": "erin", "password": PASSWORD},
         "/api/servers/": {"name": "n", "protocol": "tcp", "host": "127.0.0.1", "port": 9},
@@ -376,8 +391,13 @@ def sweep_operation(sweep, ids, path, method, params, schema):
 
     def go(url, label=None, check_leak=leak, **extra):
         response = sweep.send(method, url, who=who, label=label, leak=check_leak, **(extra or kw))
-        if who == "carol" and response is not None and response.status_code in (200, 201, 204, 401):
-            sweep.login("carol")
+        if who == "carol" and response is not None and response.status_code < 300:
+            sent = extra.get("json") or kw.get("json") or {}
+            if path == "/api/auth/password/":  # carol's new password, and her new tokens
+                sweep.passwords["carol"] = sent.get("new_password", PASSWORD)
+                sweep.tokens["carol"] = response.json()["access"]
+            else:
+                sweep.login("carol")
         return response
 
     base = go(fill(path, ids, 0))
@@ -558,7 +578,13 @@ def serve(workdir, database_url):
     bindir = Path(sys.executable).parent
     run = dict(cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([str(bindir / "flask"), "db", "upgrade"], **run)
-    for name, admin in (("root", True), ("alice", False), ("bob", False), ("carol", False)):
+    for name, admin in (
+        ("root", True),
+        ("alice", False),
+        ("bob", False),
+        ("carol", False),
+        ("dave", False),
+    ):
         extra = ["--admin"] if admin else []
         subprocess.run(
             [str(bindir / "flask"), "create-user", name, "--password", PASSWORD, *extra], **run
@@ -614,6 +640,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--quick", action="store_true", help="a few values per slot: a smoke test")
+    parser.add_argument("--threads", type=int, default=3, help="operations swept at once")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="pulseguard-sweep-"))
     url, pg_name = database(args.database, workdir)
@@ -624,12 +651,15 @@ def main():
         sweep = Sweep(base, tally, args.quick)
         for who in ("root", "alice", "bob", "carol"):
             sweep.login(who)
-        sweep.carol_id = sweep.ok("GET", "/api/auth/me/", "carol")["id"]
+        sweep.login("dave")
+        sweep.dave_id = sweep.ok("GET", "/api/auth/me/", "dave")["id"]
         ids = seed(sweep)
         document = sweep.http.get(base + "/api/openapi.json", timeout=30).json()
-        ops = sorted(operations(document), key=lambda op: (op[1] == "DELETE", op[0]))
-        for path, method, params, schema in ops:
-            sweep_operation(sweep, ids, path, method, params, schema)
+        ops = list(operations(document))
+        with ThreadPoolExecutor(args.threads) as pool:  # deletes last: they remove seeded rows
+            for deleting in (False, True):
+                chosen = [op for op in ops if (op[1] == "DELETE") == deleting]
+                list(pool.map(lambda op: sweep_operation(sweep, ids, *op), chosen))
         sweep_websocket(sweep, base, ids, tally)
         sweep_edges(sweep, ids)
     finally:

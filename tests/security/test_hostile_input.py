@@ -127,3 +127,25 @@ def test_good_unicode_is_kept(as_alice):
     )
     assert response.status_code == 201, response.json
     assert response.json["name"] == name
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/public/status-pages/%00/",
+        "/api/public/status-pages/a%00b/uptime/",
+        "/api/public/status-pages/%00/badge.json",
+        "/api/push/%00",
+        "/api/push/%00/fail",
+        "/api/public/badges/%00%00%00%00%00%00%00%00%00%00%00/status.svg",
+    ],
+)
+def test_nul_in_a_path_segment_is_404_not_a_database_error(client, url):
+    assert_error(client.get(url), 404)
+    if url.startswith("/api/push/"):
+        assert_error(client.post(url), 404)
+
+
+def test_nul_in_a_status_page_slug_is_a_plain_404(client):
+    assert client.get("/status/%00").status_code == 404
+    assert client.get("/status/%00/feed.atom").status_code == 404
