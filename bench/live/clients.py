@@ -22,7 +22,9 @@ from gevent.event import Event  # noqa: E402
 
 latencies = []  # seconds, one per delivery
 received = {}  # client name -> set of check ids received
+arrivals = {}  # sampled client name -> {check id: receive time} (events without sent_at)
 errors = []
+HOST = "127.0.0.1"  # the job's "host": bench/scaleout/live.py points clients at a web host
 
 
 def raise_file_limit():
@@ -35,13 +37,15 @@ def note(name, data):
     sent_at = data.get("sent_at")
     if sent_at is not None:
         latencies.append(now - sent_at)
+    elif name in arrivals:
+        arrivals[name].setdefault(data["id"], now)
     received[name].add(data["id"])
 
 
 def sse_client(name, port, token, ready):
     """Read a chunked text/event-stream with a raw socket; count each `ping` delivery."""
     received[name] = set()
-    sock = socket.create_connection(("127.0.0.1", port))
+    sock = socket.create_connection((HOST, port))
     request = (
         f"GET /api/events/status/?limit=1 HTTP/1.1\r\nHost: bench\r\n"
         f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
@@ -87,7 +91,7 @@ def ws_client(name, port, token, ready):
     received[name] = set()
     try:
         ws = websocket.create_connection(
-            f"ws://127.0.0.1:{port}/ws/status/", header=[f"Authorization: Bearer {token}"]
+            f"ws://{HOST}:{port}/ws/status/", header=[f"Authorization: Bearer {token}"]
         )
         ws.send(json.dumps({"action": "subscribe"}))
         reply = json.loads(ws.recv())
@@ -118,8 +122,10 @@ def ws_client(name, port, token, ready):
 
 
 def main():
+    global HOST
     raise_file_limit()
     job = json.loads(sys.argv[1])
+    HOST = job.get("host", HOST)
     port, tokens = job["port"], job["tokens"]
     first, total = job["first"], job["count"]
     opened = [0]
@@ -135,6 +141,8 @@ def main():
         kind = "sse" if i < job["sse"] else "ws"
         owner = i % len(tokens)
         name = f"{kind}-{i}-{owner}"
+        if i - first < job.get("sample", 0):
+            arrivals[name] = {}
         target = sse_client if kind == "sse" else ws_client
         greenlets.append(gevent.spawn(target, name, port, tokens[owner], ready))
         if i % 50 == 49:
@@ -144,7 +152,11 @@ def main():
     gevent.signal_handler(signal.SIGUSR1, stop.set)
     stop.wait()
     counts = {name: len(ids) for name, ids in received.items()}
-    print(json.dumps({"latencies": latencies, "counts": counts, "errors": errors}), flush=True)
+    result = {"latencies": latencies, "counts": counts, "errors": errors}
+    if arrivals:
+        result["arrivals"] = arrivals
+        result["received"] = {name: sorted(received[name]) for name in arrivals}
+    print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -15,14 +15,20 @@ the round measures for --duration seconds after a warm-up, with the figures of b
 throttling.
 
 `throughput` runs one round per --hosts value (saturate 1, then 2, then 3 worker hosts).
-`lose-host` kills every process of worker host w1 (SIGKILL, or `--how link` takes its link down)
-at the middle of the window and counts, per server, checks missed (a gap at the target longer than
-1.5 intervals) and checks recorded twice (two results closer than half an interval).
+`lose-host` hits one host at the middle of the window: `--how kill` SIGKILLs every process of
+worker host w1, `--how link` takes its link down, `--how scheduler` SIGKILLs the `ctl` host whose
+scheduler leads while a standby runs on `ctl2`, `--how redis` makes Redis unreachable from every
+host for --outage seconds (redis-server stopped with SIGSTOP: connections hang, as in a network
+partition, then SIGCONT). It counts per server, at the target: checks missed (the span between a
+server's first and last hit, in intervals, minus its hits), checks late (a gap over 1.5 intervals
+that the next check makes up) with the worst delay, checks probed twice (two hits closer than
+half an interval); and in the database, results recorded twice (closer than half an interval).
 """
 
 import argparse
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -30,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import psycopg
@@ -74,7 +81,9 @@ class DataHost:
         self.lab.start("data", postgres, dict(os.environ), log=self.pgdata.parent / "pg.log")
         redis_argv = ["redis-server", "--bind", self.address, "--port", "6379", "--save", ""]
         redis_argv += ["--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"]
-        self.lab.start("data", redis_argv, dict(os.environ), uses=[self.address])
+        self.redis_process = self.lab.start(
+            "data", redis_argv, dict(os.environ), uses=[self.address]
+        )
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -123,6 +132,9 @@ class HostsBench(Bench):
     def start_pulseguard(self):
         redis.Redis.from_url(self.redis_url).flushdb()
         self.start_on("ctl", "scheduler", [str(BIN / "flask"), "start-scheduler"])
+        if self.args.fault == "scheduler":
+            time.sleep(2)  # the first one leads; this one waits as a standby
+            self.start_on("ctl2", "standby", [str(BIN / "flask"), "start-scheduler"])
         for host in self.workers:
             self.start_on(host, host, [sys.executable, "worker.py"])
 
@@ -145,9 +157,12 @@ class HostsBench(Bench):
             port = int(wait_file(target_port_file))
             self.prepare(port)
             first, cpu0 = self.snapshot(), self.host_cpu()
+            self.first_time = first["time"]
             self.throttle0 = {h: self.lab.throttled(h) for h in self.workers}
             end, rss_samples = first["time"] + args.duration, []
-            fault_at = first["time"] + args.duration / 2 if args.fault else None
+            # Mid-window; a Redis outage a quarter in, so that the catch-up is measured too.
+            share = 4 if args.fault == "redis" else 2
+            fault_at = first["time"] + args.duration / share if args.fault else None
             while time.time() < end:
                 if fault_at is not None and time.time() >= fault_at:
                     self.events["fault"] = self.fault()
@@ -184,11 +199,19 @@ class HostsBench(Bench):
                 proc.wait()
 
     def fault(self) -> float:
-        victim = self.workers[0]
-        if self.args.fault == "link":
-            self.lab.link(victim, up=False)
+        how = self.args.fault
+        if how == "link":
+            self.lab.link(self.workers[0], up=False)
+        elif how == "scheduler":
+            self.lab.kill_host("ctl", signal.SIGKILL)
+        elif how == "redis":
+            os.killpg(self.data.redis_process.pid, signal.SIGSTOP)
+            at = time.time()
+            time.sleep(self.args.outage)
+            os.killpg(self.data.redis_process.pid, signal.SIGCONT)
+            return at
         else:
-            self.lab.kill_host(victim, signal.SIGKILL)
+            self.lab.kill_host(self.workers[0], signal.SIGKILL)
         return time.time()
 
     def by_host(self, cpu0, cpu1):
@@ -208,43 +231,99 @@ class HostsBench(Bench):
         return result
 
     def fault_figures(self, start, end):
-        """Per server: checks missed at the target, and results recorded twice, around the fault."""
+        """Per server, at the target: checks missed, late, probed twice; in the database: twice.
+
+        Each server's checks sit on a grid of its interval (planned times never drift); the grid
+        is anchored at the server's last check of the window and every check is put in its
+        nearest slot (so a check may be late by up to half an interval and still be itself).
+        Two checks in one slot ran twice; an empty slot between the first and the last is a
+        missed check. After a Redis outage longer than an interval the servers are re-planned
+        (spread over their interval): the window then starts one interval after the outage.
+        """
         interval, fault_at = self.args.interval, self.events["fault"]
-        missed_checks, missed_servers = 0, 0
-        for line in self.hits_file.read_text().splitlines():
-            _index, *times = line.split()
-            seen = [float(t) for t in times if start <= float(t) < end]
-            gaps = [b - a for a, b in zip(seen, seen[1:], strict=False)]
-            missing = sum(max(0, round(gap / interval) - 1) for gap in gaps)
-            missed_checks += missing
-            missed_servers += bool(missing)
-        twice = self.recorded_twice(start, end)
+        if self.args.fault == "redis":
+            start = max(start, fault_at + self.args.outage + interval)
+        target = grid_figures(self.hits_times(start, end), interval)
+        recorded = grid_figures(self.result_times(start, end), interval)
+        victim = {"scheduler": "ctl", "redis": "data (redis-server)"}
         return {
             "fault": self.args.fault,
-            "victim": self.workers[0],
-            "at_s_into_window": round(fault_at - start, 1),
-            "servers_with_a_missed_check": missed_servers,
-            "checks_missed": missed_checks,
-            "results_recorded_twice": twice,
+            "victim": victim.get(self.args.fault, self.workers[0]),
+            "at_s_into_window": round(fault_at - self.first_time, 1),
+            "analysed_from_s_into_window": round(start - self.first_time, 1),
+            "servers_with_a_missed_check": target["servers_missing"],
+            "checks_missed": target["missed"],
+            "checks_late_over_1s": target["late"],
+            "worst_delay_s": target["worst_delay_s"],
+            "checks_probed_twice_at_target": target["twice"],
+            "results_recorded_twice": recorded["twice"],
+            "results_missing": recorded["missed"],
+            "claims_taken_over": self.log_count(r"Took over (\d+) claims"),
+            "copies_skipped_recorded_already": self.log_count(r"Skipped (\d+) results"),
         }
 
-    def recorded_twice(self, start, end) -> int:
+    def hits_times(self, start, end) -> list[list[float]]:
+        out = []
+        for line in self.hits_file.read_text().splitlines():
+            _index, *times = line.split()
+            out.append(sorted(float(t) for t in times if start <= float(t) < end))
+        return out
+
+    def result_times(self, start, end) -> list[list[float]]:
         query = """
-            SELECT count(*) FROM (
-                SELECT checked_at
-                       - lag(checked_at) OVER (PARTITION BY server_id ORDER BY checked_at) AS gap
-                FROM ping_results
-                WHERE checked_at >= to_timestamp(%s) AND checked_at < to_timestamp(%s)
-            ) gaps WHERE gap < make_interval(secs => %s)
+            SELECT server_id, extract(epoch from checked_at) FROM ping_results
+            WHERE checked_at >= to_timestamp(%s) AND checked_at < to_timestamp(%s)
+            ORDER BY server_id, checked_at
         """
+        by_server: dict[int, list[float]] = {}
         with psycopg.connect(self.pg_url) as conn:
-            return conn.execute(query, (start, end, self.args.interval / 2)).fetchone()[0]
+            for sid, at in conn.execute(query, (start, end)):
+                by_server.setdefault(sid, []).append(float(at))
+        return list(by_server.values())
+
+    def log_count(self, pattern: str) -> int:
+        total = 0
+        for host in self.workers:
+            log = self.tmp / f"{host}.log"
+            if log.exists():
+                total += sum(int(n) for n in re.findall(pattern, log.read_text(errors="replace")))
+        return total
+
+
+def grid_figures(servers: list[list[float]], interval: float) -> dict:
+    """Checks missed, run twice and late on each server's interval grid (see fault_figures)."""
+    missed, servers_missing, twice, late, worst = 0, 0, 0, 0, 0.0
+    for times in servers:
+        if len(times) < 2:
+            continue
+        anchor = times[-1]
+        slots = Counter(round((t - anchor) / interval) for t in times)
+        twice += sum(n - 1 for n in slots.values())
+        missing = (max(slots) - min(slots) + 1) - len(slots)
+        missed += missing
+        servers_missing += bool(missing)
+        for t in times:
+            delay = (t - anchor) - round((t - anchor) / interval) * interval
+            if delay > 1.0:
+                late += 1
+                worst = max(worst, delay)
+    return {
+        "missed": missed,
+        "servers_missing": servers_missing,
+        "twice": twice,
+        "late": late,
+        "worst_delay_s": round(worst, 2),
+    }
 
 
 def one_round(args, worker_hosts: int, fault: str | None = None) -> dict:
     hosts = ["data", "target", "ctl"] + [f"w{i + 1}" for i in range(worker_hosts)]
+    if fault == "scheduler":
+        hosts.append("ctl2")
     quotas = {f"w{i + 1}": args.quota for i in range(worker_hosts)}
     infra = {"data": args.data_quota, "target": args.infra_quota, "ctl": args.infra_quota}
+    if fault == "scheduler":
+        infra["ctl2"] = args.infra_quota
     quotas |= {host: cores for host, cores in infra.items() if cores > 0}  # 0: no CPU group
     with (
         tempfile.TemporaryDirectory(prefix="pulseguard-scaleout-") as tmp,
@@ -290,7 +369,8 @@ def main():
     parser.add_argument("--warmup", type=float, default=15)
     parser.add_argument("--start-delay", type=float, default=5)
     parser.add_argument("--delay-ms", type=float, default=50)
-    parser.add_argument("--how", choices=["kill", "link"], default="kill")
+    parser.add_argument("--how", choices=["kill", "link", "scheduler", "redis"], default="kill")
+    parser.add_argument("--outage", type=float, default=30, help="--how redis: seconds")
     parser.add_argument("--env", nargs="*", default=[], help="NAME=VALUE for PulseGuard processes")
     args = parser.parse_args()
     args.mode, args.workers, args.web_concurrency = "postgres", None, None

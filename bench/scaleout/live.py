@@ -1,0 +1,272 @@
+"""Live across hosts: SSE clients on web hosts see every event of checks run on a worker host.
+
+    .venv/bin/python bench/scaleout/live.py --streams 400 --web-hosts 1 --owners 40 --servers 800
+    .venv/bin/python bench/scaleout/live.py --streams 10000 --web-hosts 2 --owners 200
+
+Hosts (bench/scaleout/lab.py): `data` (PostgreSQL + Redis of this run), `target`, `ctl` (the
+scheduler), `wB` (one worker.py: every check runs there), `webA` (and `webB`: gunicorn), and
+`clients` (bench/live/clients.py processes). Servers are spread over --owners users; each stream
+follows one owner (the streams are spread over the owners and the web hosts), so each stream gets
+its owner's events only. The benchmark subscribes to the events channel itself: the time Redis
+handed it a ping is the publish time; a sample of the streams (--sample per client process)
+reports when each ping arrived, so that publish -> receive is measured per delivery, and a
+sampled stream that misses a ping published while it was open counts it as lost.
+"""
+
+import argparse
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import redis
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.checks.run import BIN, descendants, proc_table, pss_bytes  # noqa: E402
+from bench.scaleout.lab import Lab  # noqa: E402
+from bench.scaleout.run import DataHost, HostsBench  # noqa: E402
+
+WEB_PORT = 8000
+SECRET = "scaleout-live-" + "s" * 32
+JWT_SECRET = "scaleout-live-jwt-" + "j" * 32
+CHANNEL = "scaleout-live"
+
+
+class Publishes:
+    """The benchmark's own subscriber: when Redis handed out each ping, and whose it was."""
+
+    def __init__(self, url: str):
+        self.at: dict[int, float] = {}
+        self.owner: dict[int, int] = {}
+        self.pubsub = redis.Redis.from_url(url).pubsub(ignore_subscribe_messages=True)
+        self.pubsub.subscribe(CHANNEL)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        for message in self.pubsub.listen():
+            now = time.time()
+            for event in json.loads(message["data"]):
+                if event.get("type") == "ping":
+                    self.at.setdefault(int(event["id"]), now)
+                    self.owner[int(event["id"])] = int(event["owner_id"])
+
+
+class LiveBench(HostsBench):
+    def __init__(self, args, lab, data, webs):
+        super().__init__(args, lab, data, ["wB"])
+        self.webs = webs
+
+    def env(self, **extra):
+        return super().env(**extra) | {
+            "SECRET_KEY": SECRET,
+            "JWT_SECRET_KEY": JWT_SECRET,
+            "EVENTS_CHANNEL": CHANNEL,
+            "RATE_LIMIT_ENABLED": "false",
+            "WEB_CONCURRENCY": str(self.args.web_concurrency),
+            "PORT": str(WEB_PORT),
+        }
+
+    def start_pulseguard(self):
+        super().start_pulseguard()
+        for host in self.webs:
+            env = self.env() | {"HOST": self.lab.address(host)}
+            log = self.tmp / f"{host}.log"
+            argv = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"]
+            proc = self.lab.start(host, argv, env, log=log, uses=[self.data.address], cwd=ROOT)
+            self.procs.append((host, proc))
+
+    def tokens(self) -> tuple[list[str], list[int]]:
+        """Make --owners users, spread the servers over them, return an access token each."""
+        os.environ.update(
+            ENVIRONMENT="development",
+            DATABASE_URL=self.db_url,
+            SECRET_KEY=SECRET,
+            JWT_SECRET_KEY=JWT_SECRET,
+            LOG_DIR=str(self.tmp),
+        )
+        os.environ.pop("REDIS_URL", None)
+        from pulseguard import create_app
+        from pulseguard.extensions import db
+        from pulseguard.models import Server, User
+        from pulseguard.security import issue_tokens
+
+        app = create_app()
+        with app.app_context():
+            users = [User(username=f"owner{i}") for i in range(self.args.owners)]
+            for user in users:
+                user.password_hash = "!"
+            db.session.add_all(users)
+            db.session.flush()
+            ids = [u.id for u in users]
+            for n, server in enumerate(db.session.query(Server).order_by(Server.id)):
+                server.owner_id = ids[n % len(ids)]
+            db.session.commit()
+            tokens = [issue_tokens(user, refresh=False)["access"] for user in users]
+            db.engine.dispose()
+        return tokens, ids
+
+
+def wait_web(address: str) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if requests.get(f"http://{address}:{WEB_PORT}/healthz", timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"web at {address} did not start")
+        time.sleep(0.5)
+
+
+def memory(procs) -> dict:
+    table, out = proc_table(), {}
+    for name, proc in procs:
+        pids = descendants([proc.pid], table)
+        out[name] = [
+            round(sum(table[p][2] for p in pids) / 2**20, 1),
+            round(sum(pss_bytes(p) for p in pids) / 2**20, 1),
+        ]
+    return out
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+
+def run(args) -> dict:
+    webs = ["webA", "webB"][: args.web_hosts]
+    hosts = ["data", "target", "ctl", "wB", *webs, "clients"]
+    with (
+        tempfile.TemporaryDirectory(prefix="pulseguard-live-") as tmp,
+        Lab(hosts, {}) as lab,
+    ):
+        data = DataHost(lab, Path(tmp)).start()
+        args.fault = None
+        bench = LiveBench(args, lab, data, webs)
+        target_file, bench.hits_file = bench.tmp / "port", bench.tmp / "hits"
+        target_argv = [sys.executable, str(ROOT / "bench/checks/target.py"), str(target_file)]
+        target_argv += [str(bench.hits_file), "--host", lab.address("target")]
+        target = lab.start("target", target_argv, dict(os.environ), uses=[lab.address("target")])
+        try:
+            from bench.checks.run import wait_file
+
+            bench.prepare(int(wait_file(target_file)))
+            for host in webs:
+                wait_web(lab.address(host))
+            tokens, owner_ids = bench.tokens()
+            publishes = Publishes(data.redis_url)
+            clients, per = [], -(-args.streams // args.client_processes)
+            for first in range(0, args.streams, per):
+                web = webs[(first // per) % len(webs)]
+                job = {
+                    "port": WEB_PORT,
+                    "host": lab.address(web),
+                    "tokens": tokens,
+                    "sse": args.streams,
+                    "first": first,
+                    "count": min(per, args.streams - first),
+                    "sample": args.sample,
+                }
+                argv = [sys.executable, str(ROOT / "bench/live/clients.py"), json.dumps(job)]
+                lab.check_ours(job["host"])
+                proc = subprocess.Popen(
+                    ["ip", "netns", "exec", lab.namespace("clients"), *argv],
+                    stdout=subprocess.PIPE,
+                    text=True,
+                    start_new_session=True,
+                )
+                clients.append(proc)
+            opened = 0
+            for proc in clients:
+                line = proc.stdout.readline().split()
+                opened += int(line[1]) if line and line[0] == "READY" else 0
+            ready_at = time.time()
+            time.sleep(args.duration)
+            stop_at = time.time()
+            mem = memory([(n, p) for n, p in bench.procs if n in webs])
+            for proc in clients:
+                proc.send_signal(signal.SIGUSR1)
+            results = [json.loads(proc.stdout.readline() or "{}") for proc in clients]
+            for proc in clients:
+                proc.wait(30)
+        finally:
+            for proc in locals().get("clients", []):
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGKILL)
+            bench.stop_processes()
+            os.killpg(target.pid, signal.SIGTERM)
+    return figures(args, publishes, results, ready_at, stop_at, opened, mem, owner_ids)
+
+
+def figures(args, publishes, results, ready_at, stop_at, opened, mem, owner_ids) -> dict:
+    latencies, lost, expected_total = [], 0, 0
+    window = [
+        i for i, t in publishes.at.items() if ready_at + 1 <= t <= stop_at - 2
+    ]  # published while every stream was open, with 2 s to arrive
+    for result in results:
+        for name, arrived in result.get("arrivals", {}).items():
+            owner = owner_ids[int(name.rsplit("-", 1)[1])]
+            seen = set(result["received"][name])
+            mine = [i for i in window if publishes.owner[i] == owner]
+            expected_total += len(mine)
+            lost += sum(i not in seen for i in mine)
+            latencies += [arrived[str(i)] - publishes.at[i] for i in mine if str(i) in arrived]
+    deliveries = sum(sum(r.get("counts", {}).values()) for r in results)
+    return {
+        "streams_open": opened,
+        "web_hosts": args.web_hosts,
+        "web_concurrency": args.web_concurrency,
+        "owners": len(owner_ids),
+        "servers": args.servers,
+        "interval_s": args.interval,
+        "window_s": round(stop_at - ready_at, 1),
+        "pings_published": len(window),
+        "deliveries_per_s": round(deliveries / max(1, stop_at - ready_at), 1),
+        "sampled_deliveries": expected_total,
+        "lost": lost,
+        "publish_to_receive_p50_ms": round(pct(latencies, 0.5) * 1000, 1),
+        "publish_to_receive_p99_ms": round(pct(latencies, 0.99) * 1000, 1),
+        "publish_to_receive_max_ms": round(max(latencies, default=float("nan")) * 1000, 1),
+        "web_rss_pss_mib": mem,
+        "errors": sum(len(r.get("errors", [])) for r in results),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--streams", type=int, default=400)
+    parser.add_argument("--web-hosts", type=int, choices=[1, 2], default=1)
+    parser.add_argument("--web-concurrency", type=int, default=1)
+    parser.add_argument("--owners", type=int, default=40)
+    parser.add_argument("--servers", type=int, default=800)
+    parser.add_argument("--interval", type=int, default=10)
+    parser.add_argument("--duration", type=float, default=30)
+    parser.add_argument("--warmup", type=float, default=10)
+    parser.add_argument("--start-delay", type=float, default=5)
+    parser.add_argument("--delay-ms", type=float, default=50)
+    parser.add_argument("--client-processes", type=int, default=4)
+    parser.add_argument("--sample", type=int, default=10, help="streams timed per client process")
+    args = parser.parse_args()
+    args.mode, args.workers, args.env = "postgres", None, {}
+    result = run(args)
+    print(json.dumps(result, indent=1))
+    print(
+        "reproduce: flock /tmp/pulseguard-bench.lock "
+        + shlex.join([sys.executable.replace(str(ROOT) + "/", ""), *sys.argv])
+    )
+
+
+if __name__ == "__main__":
+    main()
