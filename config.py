@@ -150,6 +150,7 @@ class Config:
     RATE_LIMIT_TOKEN = env("RATE_LIMIT_TOKEN", "60 per minute")
     API_KEY_RATE_LIMIT = env("API_KEY_RATE_LIMIT", "600 per minute")  # per API key
     RATE_LIMIT_NOTIFY_TEST = env("RATE_LIMIT_NOTIFY_TEST", "10 per minute")  # per user
+    RATE_LIMIT_SERVER_TEST = env("RATE_LIMIT_SERVER_TEST", "30 per minute")  # per user
     RATELIMIT_STORAGE_URI = env("RATE_LIMIT_STORAGE_URI", redis_url() or "memory://")
     CORS_ORIGINS = [o.strip() for o in env("CORS_ORIGINS", "").split(",") if o.strip()]
     TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", 0))
