@@ -56,3 +56,9 @@ class JsonTarget:
 
     def stop(self):
         self.server.stop(timeout=1)
+
+
+if __name__ == "__main__":  # as its own process (browser tests): print the port, then serve
+    target = JsonTarget()
+    print(target.port, flush=True)
+    target.server.serve_forever()

@@ -6,6 +6,7 @@ import { followStatus } from "./live.js";
 import { setupNotifications } from "./notifications.js";
 import { renderPush, scheduleOf } from "./push.js";
 import { reportError, startPage } from "./shell.js";
+import { renderTrial, verdictTable } from "./trial.js";
 
 const serverId = Number(document.body.dataset.serverId);
 const RESULTS = 20;
@@ -73,6 +74,15 @@ function renderResults() {
       ),
     ),
   );
+}
+
+function renderVerdicts() {
+  const latest = results.find((r) => !r.kind || r.kind === "check");
+  const card = $("#verdicts-card");
+  card.hidden = !(latest && latest.assertions && latest.assertions.length);
+  if (card.hidden) return;
+  $("#verdicts-when").textContent = `Checked ${fmtAgo(latest.check_timestamp)}.`;
+  $("#verdicts").replaceChildren(verdictTable(latest.assertions));
 }
 
 function detailOf(r) {
@@ -150,6 +160,7 @@ function schedule() {
     frame = 0;
     renderStatus();
     renderResults();
+    renderVerdicts();
   });
 }
 
@@ -172,6 +183,19 @@ function bindActions(me) {
       flash("Check queued: the result appears here as soon as it is in.", "info");
     } catch (error) {
       reportError(error);
+    }
+  });
+  const test = $("#test-server");
+  test.hidden = false;
+  test.addEventListener("click", async () => {
+    test.disabled = true;
+    try {
+      renderTrial($("#trial"), await api("POST", `/api/servers/${serverId}/test/`));
+      $("#trial").scrollIntoView({ block: "nearest" });
+    } catch (error) {
+      reportError(error);
+    } finally {
+      test.disabled = false;
     }
   });
   const dialog = $("#confirm-delete");
@@ -215,6 +239,7 @@ async function main() {
   results = pings.data;
   renderServer();
   renderResults();
+  renderVerdicts();
   await Promise.all([loadChart(), loadHistory(), setupNotifications(serverId)]);
   document.body.dataset.ready = "true";
   followStatus({ serverIds: [serverId], onStatus, onPing });

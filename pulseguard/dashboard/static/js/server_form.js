@@ -3,12 +3,15 @@
 // a kind's nested settings, "dns.record_type"), its data-type says how to convert it, and only
 // the fields of the chosen kind (fieldsets with data-kinds) are sent.
 import { api } from "./api.js";
+import { setupAssertions } from "./assertions_editor.js";
 import { $, $$, clearErrors, showErrors } from "./dom.js";
 import { reportError, startPage } from "./shell.js";
+import { renderTrial } from "./trial.js";
 
 const serverId = Number(document.body.dataset.serverId) || null;
 const form = $("#server-form");
 const KINDS = JSON.parse($("#kinds-data").textContent);
+const editor = $("#assertions-editor") && setupAssertions($("#assertions-editor"));
 
 function inputs() {
   // Fields the chosen kind does not use (a push server has no host, port or interval) stay out.
@@ -46,6 +49,7 @@ function read() {
     const value = valueOf(el);
     if (value !== undefined) setPath(body, el.name, value);
   }
+  if (editor && !$("#assertions-editor").closest(".kind-fields[hidden]")) body.assertions = editor.read();
   return body;
 }
 
@@ -57,6 +61,7 @@ function fill(server) {
     else if (el.dataset.type === "list") el.value = (value || []).join(", ");
     else el.value = value === null ? "" : value;
   }
+  if (editor) editor.fill(server.assertions);
   protocolChanged();
 }
 
@@ -87,6 +92,18 @@ async function main() {
       location.assign(`/servers/${saved.id}`);
     } catch (error) {
       showErrors(form, error);
+    }
+  });
+  $("#test-draft").addEventListener("click", async () => {
+    clearErrors(form);
+    const button = $("#test-draft");
+    button.disabled = true;
+    try {
+      renderTrial($("#trial"), await api("POST", "/api/servers/test/", read()));
+    } catch (error) {
+      showErrors(form, error);
+    } finally {
+      button.disabled = false;
     }
   });
   document.body.dataset.ready = "true";
