@@ -9,6 +9,9 @@ it measures for --duration seconds and prints: checks achieved vs planned per se
 each server actually saw at the target (median, p99 of the deviation), schedule lag (hit time minus
 planned time), CPU seconds per 1,000 checks of all PulseGuard processes (PostgreSQL backends of the
 bench database and Redis separately), RSS, and database bytes per 1,000 checks.
+
+`--assertions-share 0.2` gives one server in five (spread evenly) three JSON assertions on the
+target's health document (API-NEXT §1.5), all of which pass, so every result stores three verdicts.
 """
 
 import argparse
@@ -39,6 +42,17 @@ BIN = Path(sys.executable).parent
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 TICK = os.sysconf("SC_CLK_TCK")
+# Three JSON assertions on bench/checks/target.py's document, as the API stores them.
+ASSERTIONS = [
+    {"type": "json", "operator": "==", "path": "db.ok", "value": True},
+    {"type": "json", "operator": "<", "path": "db.latency_ms", "value": 100},
+    {"type": "json", "operator": "matches", "path": "version", "value": r"^1\.\d+"},
+]
+
+
+def carries_assertions(index: int, share: float) -> bool:
+    """True for a `share` of the indexes, spread evenly (0.2: every fifth)."""
+    return int((index + 1) * share) > int(index * share)
 
 
 def free_port():
@@ -132,6 +146,7 @@ class Bench:
 
     def seed(self, port):
         args = self.args
+        share = args.assertions_share
         engine = create_engine(self.db_url)
         now = time.time()
         self.t0 = now + args.start_delay
@@ -153,6 +168,7 @@ class Bench:
                     "monitoring_state": "active",
                     "tags": [],
                     "headers": {},
+                    "assertions": ASSERTIONS if carries_assertions(i, share) else [],
                     "next_check_at": datetime.fromtimestamp(
                         self.t0 + args.interval * i / args.servers, UTC
                     ),
@@ -269,6 +285,7 @@ class Bench:
                 rss_samples.append(sum(table[pid][2] for pid in ours))
             last = self.snapshot()
             last["memory"] = self.memory_by_process()
+            last["verdicts"] = self.verdict_counts()
         finally:
             for _name, proc in self.procs:
                 proc.send_signal(signal.SIGTERM)
@@ -353,7 +370,23 @@ class Bench:
             figures["cpu_ms_per_check_redis_shared"] = round(
                 (last["redis_cpu"] - first["redis_cpu"]) * per_k, 3
             )
+        figures["assertions_share"] = args.assertions_share
+        figures |= last["verdicts"]
         return figures
+
+    def verdict_counts(self):
+        """How many results of the run kept verdicts, and how many failed (expected: none)."""
+        engine = create_engine(self.db_url)
+        with engine.connect() as conn:
+            failed = conn.execute(
+                select(func.count()).select_from(PingResult).where(PingResult.outcome != "success")
+            ).scalar()
+            typeof = "json_type" if self.args.mode == "sqlite" else "json_typeof"
+            kept = conn.execute(
+                text(f"select count(*) from ping_results where {typeof}(assertions) = 'array'")
+            ).scalar()
+        engine.dispose()
+        return {"results_with_verdicts": kept, "results_not_success": failed}
 
 
 def main():
@@ -369,6 +402,12 @@ def main():
         "--start-delay", type=float, default=8, help="first planned check after seeding"
     )
     parser.add_argument("--delay-ms", type=float, default=50)
+    parser.add_argument(
+        "--assertions-share",
+        type=float,
+        default=0.0,
+        help="share of servers with three JSON assertions (0.2: one in five)",
+    )
     args = parser.parse_args()
     if args.warmup is None:
         args.warmup = 2 * args.interval + 15

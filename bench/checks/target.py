@@ -1,4 +1,5 @@
-"""A local HTTP target for the check benchmark: answers every request after ~50 ms, keeps
+"""A local HTTP target for the check benchmark: answers every request after ~50 ms with a small
+JSON health document (what the assertions of `run.py --assertions-share` look at), keeps
 connections alive, and records the arrival time of every hit per path (/s/<index>).
 
     python bench/checks/target.py PORT_FILE HITS_FILE [--delay-ms 50] [--host 127.0.0.1]
@@ -21,7 +22,11 @@ import gevent
 from gevent.server import StreamServer
 
 HITS: dict[str, list[float]] = defaultdict(list)
-RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+BODY = b'{"status": "ok", "db": {"ok": true, "latency_ms": 3.2}, "version": "1.4.2", "queue": 0}'
+RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (
+    len(BODY),
+    BODY,
+)
 
 
 def handle(sock, _address, delay):
