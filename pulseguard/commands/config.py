@@ -4,14 +4,12 @@ import json
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from pulseguard.api.config import apply as applying
 from pulseguard.api.config import yaml_io
 from pulseguard.api.config.document import server_document
 from pulseguard.api.config.errors import ApplyError
-from pulseguard.extensions import db
-from pulseguard.models import User
+from pulseguard.models.user import find_by_username
 
 
 @click.group("config")
@@ -20,7 +18,7 @@ def config():
 
 
 def _user(username):
-    user = db.session.scalar(select(User).filter_by(username=username))
+    user = find_by_username(username)
     if user is None:
         raise click.ClickException(f"No user {username!r}.")
     return user

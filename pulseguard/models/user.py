@@ -3,7 +3,7 @@
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import String, func, select
+from sqlalchemy import Index, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pulseguard.extensions import db
@@ -67,9 +67,18 @@ class UsernameTakenError(Exception):
     message = "A user with that username already exists."
 
 
+# Usernames are unique whatever their case: "Alice" cannot sign up next to "alice".
+Index("uq_users_username_lower", func.lower(User.username), unique=True)
+
+
+def find_by_username(username: str) -> User | None:
+    """Return the user with this username, whatever its case, or None."""
+    return db.session.scalar(select(User).where(func.lower(User.username) == func.lower(username)))
+
+
 def ensure_username_free(username: str, user: User | None = None) -> None:
-    """Raise UsernameTakenError when someone other than `user` has the username."""
-    taken = db.session.scalar(select(User).filter_by(username=username))
+    """Raise UsernameTakenError when someone other than `user` has the username (in any case)."""
+    taken = find_by_username(username)
     if taken is not None and taken is not user:
         raise UsernameTakenError(username)
 

@@ -19,7 +19,7 @@ from pulseguard.api.auth.schemas import (
 from pulseguard.api.users.schemas import UserSchema
 from pulseguard.extensions import db
 from pulseguard.models import User
-from pulseguard.models.user import create_user
+from pulseguard.models.user import create_user, find_by_username
 from pulseguard.security import current_user, is_revoked, issue_tokens, revoke
 
 
@@ -42,7 +42,7 @@ def decode_or_401(token, expected_type=None):
 @blp.public
 def token(credentials):
     """Exchange a username and password for an access and a refresh token."""
-    user = db.session.scalar(select(User).filter_by(username=credentials["username"]))
+    user = find_by_username(credentials["username"])
     if user is None:
         User.waste_time_verifying(credentials["password"])
     if user is None or not user.check_password(credentials["password"]):
