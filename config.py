@@ -113,11 +113,11 @@ class Config:
     CHECK_LOOKAHEAD_S = float(env("CHECK_LOOKAHEAD_S", 4))  # claim servers due this far ahead
     CHECK_DISPATCH_LIMIT = int(env("CHECK_DISPATCH_LIMIT", 20000))  # servers claimed per tick
     CHECK_JOB_TTL_S = int(env("CHECK_JOB_TTL_S", 60))  # a batch queued longer is dropped
-    CHECK_MAX_PENDING = int(env("CHECK_MAX_PENDING", 20000))  # probes waiting per process
+    CHECK_MAX_PENDING = int(env("CHECK_MAX_PENDING", 20000))  # checks held per process
     CHECK_CA_BUNDLE = env("CHECK_CA_BUNDLE")  # CA file for HTTPS checks (default: certifi)
     # A worker's claims are leased (Redis); a lease not renewed for this long is taken over by
     # another worker, which runs those checks instead (0: no leases).
-    CHECK_LEASE_S = float(env("CHECK_LEASE_S", 6))
+    CHECK_LEASE_S = float(env("CHECK_LEASE_S", 3))
     RECORD_BATCH_SIZE = int(env("RECORD_BATCH_SIZE", 200))  # results per recording transaction
     RECORD_DELAY_S = float(env("RECORD_DELAY_S", 0.25))  # longest wait to fill a batch
     DISPATCH_INTERVAL_S = float(env("DISPATCH_INTERVAL_S", 1))

@@ -87,20 +87,16 @@ class LiveBench(HostsBench):
 
     def tokens(self) -> tuple[list[str], list[int]]:
         """Make --owners users, spread the servers over them, return an access token each."""
-        os.environ.update(
-            ENVIRONMENT="development",
-            DATABASE_URL=self.db_url,
-            SECRET_KEY=SECRET,
-            JWT_SECRET_KEY=JWT_SECRET,
-            LOG_DIR=str(self.tmp),
-        )
-        os.environ.pop("REDIS_URL", None)
+        from config import DevelopmentConfig
         from pulseguard import create_app
         from pulseguard.extensions import db
         from pulseguard.models import Server, User
         from pulseguard.security import issue_tokens
 
-        app = create_app()
+        config = DevelopmentConfig()  # the web hosts' settings: their secret signs the tokens
+        config.SQLALCHEMY_DATABASE_URI, config.REDIS_URL = self.db_url, None
+        config.SECRET_KEY, config.JWT_SECRET_KEY, config.LOG_DIR = SECRET, JWT_SECRET, None
+        app = create_app(config)
         with app.app_context():
             users = [User(username=f"owner{i}") for i in range(self.args.owners)]
             for user in users:

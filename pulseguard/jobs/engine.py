@@ -59,6 +59,10 @@ class CheckEngine:
             self.runner.submit(targets[sid], planned)
         return len(held)
 
+    def backlog(self) -> int:
+        """Checks this engine holds: probes waiting or running, results not yet recorded."""
+        return self.runner.pending + self.writer.queue.qsize()
+
     def _recorded(self, batch: list[Result]) -> None:
         if self.leases is not None:
             self.leases.release([(target.id, planned) for target, planned, _s, _o in batch])

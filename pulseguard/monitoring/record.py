@@ -248,7 +248,7 @@ def _write(results, once=False):
         if expires is not None and expires != server["tls_expires_at"]:
             tls[target.id] = expires
     if skipped:
-        log.info(
+        log.warning(
             "Skipped %d results recorded already (claims run twice: a lease taken over)", skipped
         )
     if not pings:
