@@ -4,6 +4,7 @@ from sqlalchemy import case, func, select, true
 
 from pulseguard.api.access import visible
 from pulseguard.api.history.schemas import DISPLAY_STATUSES, PAUSED
+from pulseguard.api.history.strips import strips
 from pulseguard.api.pagination import paginate
 from pulseguard.extensions import db
 from pulseguard.models import Health, Server, ServerStatus
@@ -55,6 +56,7 @@ def overview_select(args):
 def overview_rows(pairs):
     """Turn (Server, ServerStatus) pairs into overview rows, with uptime per window."""
     figures = uptime_by_server([server.id for server, _ in pairs])
+    recent = strips([server.id for server, _ in pairs])
     rows = []
     for server, status in pairs:
         active = is_checked(server)
@@ -75,6 +77,7 @@ def overview_rows(pairs):
                 "response_time": status.last_response_time_ms,
                 "uptime": figures[server.id]["uptime"],
                 "changed_at": status.changed_at,
+                "recent": recent[server.id],
             }
         )
     return rows

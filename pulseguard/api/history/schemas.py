@@ -22,6 +22,13 @@ class SummaryQuerySchema(Schema):
     q = fields.Str(validate=validate.Length(min=1, max=200))
 
 
+class StripResultSchema(Schema):
+    status = fields.Str(metadata={"description": "success, failure, timeout or error"})
+    at = Timestamp()
+    response_time = fields.Float(allow_none=True)
+    maintenance = fields.Bool(metadata={"description": "checked during a maintenance window"})
+
+
 class OverviewRowSchema(Schema):
     id = fields.Int()
     name = fields.Str()
@@ -38,6 +45,10 @@ class OverviewRowSchema(Schema):
     response_time = fields.Float(allow_none=True)
     uptime = fields.Dict(keys=fields.Str(), values=fields.Float(allow_none=True))
     changed_at = Timestamp(allow_none=True)
+    recent = fields.List(
+        fields.Nested(StripResultSchema),
+        metadata={"description": "the last 30 results, oldest first (the overview's strip)"},
+    )
 
 
 class SummarySchema(Schema):

@@ -16,6 +16,8 @@ const view = { page: 1, q: "", status: "", tag: "", sort: "status" };
 const rows = new Map(); // server id -> {data, el} for the rows on screen
 const known = new Map(); // server id -> last status seen, on screen or not
 const pending = new Map(); // server id -> status update waiting for the next frame
+const strips = new Set(); // ids of the rows whose strip has new results for the next frame
+const STRIP = 30; // results per strip, as /api/overview/ gives them
 let frame = 0;
 let totalPages = 1;
 let loadSeq = 0;
@@ -48,6 +50,23 @@ function query(extra = {}) {
   return params;
 }
 
+// The last 30 results, oldest first: one mark each, its time and outcome in its title.
+function renderStrip(recent) {
+  const counts = {};
+  const marks = (recent || []).map((r) => {
+    const kind = r.maintenance ? "maintenance" : r.status === "success" ? "ok" : "bad";
+    counts[kind] = (counts[kind] || 0) + 1;
+    const time = new Date(r.at).toLocaleString();
+    const rt = r.response_time === null || r.response_time === undefined ? "" : `, ${fmtMs(r.response_time)}`;
+    return h("i", { class: `r r-${kind}`, title: `${time}: ${r.status}${rt}` });
+  });
+  const words = [["ok", "succeeded"], ["bad", "failed"], ["maintenance", "in maintenance"]]
+    .filter(([kind]) => counts[kind])
+    .map(([kind, word]) => `${counts[kind]} ${word}`);
+  const label = marks.length ? `Last ${marks.length} results: ${words.join(", ")}` : "No results yet";
+  return h("span", { class: "strip", role: "img", "aria-label": label }, marks);
+}
+
 function renderRow(server) {
   const statusText = server.status === "paused" ? server.monitoring : server.status;
   const target =
@@ -75,6 +94,7 @@ function renderRow(server) {
       { class: "c-last", "data-label": "Last check", title: server.last_check || "" },
       fmtAgo(server.last_check),
     ),
+    h("td", { class: "c-strip", "data-label": "Last 30" }, renderStrip(server.recent)),
     h("td", { class: "num c-rt", "data-label": "Response" }, fmtMs(server.response_time)),
     h("td", { class: "num c-u24", "data-label": "Uptime 24 h" }, fmtPct(uptime["24h"])),
     h("td", { class: "num c-u7", "data-label": "7 d" }, fmtPct(uptime["7d"])),
@@ -213,9 +233,28 @@ function onStatus(status) {
   }
 }
 
+// A result of a row on screen joins its strip (the oldest leaves), redrawn at the next frame.
+function onPing(ping) {
+  const row = rows.get(ping.server);
+  if (!row || ping.kind === "start" || ping.kind === "log") return;
+  const recent = (row.data.recent = row.data.recent || []);
+  const at = ping.check_timestamp;
+  if (recent.some((r) => r.at === at || new Date(r.at).getTime() === new Date(at).getTime())) return;
+  recent.push({ status: ping.status, at, response_time: ping.response_time, maintenance: ping.in_maintenance });
+  recent.sort((a, b) => new Date(a.at) - new Date(b.at));
+  if (recent.length > STRIP) recent.splice(0, recent.length - STRIP);
+  strips.add(ping.server);
+  if (!frame) frame = requestAnimationFrame(flush);
+}
+
 // Apply every update received since the last frame in one go.
 function flush() {
   frame = 0;
+  for (const id of strips) {
+    const row = rows.get(id);
+    if (row) row.el.querySelector(".c-strip").replaceChildren(renderStrip(row.data.recent));
+  }
+  strips.clear();
   let moved = false;
   for (const [id, status] of pending) {
     const row = rows.get(id);
@@ -299,7 +338,7 @@ async function main() {
   await Promise.all([reload(), user]);
   performance.mark("overview-ready");
   document.body.dataset.ready = "true";
-  followStatus({ onStatus, onOpen: () => refreshSummary() });
+  followStatus({ onStatus, onPing, onOpen: () => refreshSummary() });
 }
 
 main().catch(reportError);
