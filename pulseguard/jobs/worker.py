@@ -31,6 +31,22 @@ class GeventDeathPenalty(BaseDeathPenalty):
             self._deadline.close()
 
 
+# RQ logs three INFO lines per job (taken, "Job OK", completed): with the dispatcher every
+# second and check batches besides, that was 33 lines a second. They are DEBUG here; failures
+# stay WARNING/ERROR, and LOG_LEVEL=DEBUG shows every job again.
+PER_JOB = ("Worker %s: %s: %s", "Successfully completed", "Result is kept", "Result will never")
+
+
+class PerJobLinesAtDebug(logging.Filter):
+    """Demote RQ's per-job INFO lines to DEBUG (dropped unless the logger allows DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and str(record.msg).startswith(PER_JOB):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().isEnabledFor(logging.DEBUG)
+        return True
+
+
 class PulseGuardWorker(SimpleWorker):
     """Runs jobs in this process, each inside its own app context; drains the engine on exit."""
 
@@ -39,6 +55,8 @@ class PulseGuardWorker(SimpleWorker):
     def __init__(self, *args, app=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.app = app
+        if not any(isinstance(f, PerJobLinesAtDebug) for f in self.log.filters):
+            self.log.addFilter(PerJobLinesAtDebug())
 
     def _install_signal_handlers(self):
         """Handle SIGTERM/SIGINT in a greenlet of their own, then stop the main loop.
