@@ -62,3 +62,25 @@ def test_logs_go_to_a_rotating_file(tmp_path):
                 root.removeHandler(handler)
                 handler.close()
         root._pulseguard = saved[1]
+
+
+def public_url_with(**env):
+    """PUBLIC_URL as a fresh process reads it (class attributes are read at import)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    environ = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_URL", "PORT")} | env
+    code = "import config; print(config.Config.PUBLIC_URL)"
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, env=environ, capture_output=True)
+    return out.stdout.decode().strip()
+
+
+def test_public_url_follows_port_when_unset():
+    assert public_url_with(PORT="8123") == "http://localhost:8123"
+    assert public_url_with() == "http://localhost:5000"
+    assert public_url_with(PORT="8123", PUBLIC_URL="https://pulse.example.com") == (
+        "https://pulse.example.com"
+    )
