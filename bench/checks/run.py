@@ -187,7 +187,7 @@ class Bench:
         return proc
 
     def start_pulseguard(self):
-        web_port = free_port()
+        self.web_port = web_port = free_port()
         web_env = {"HOST": "127.0.0.1", "PORT": str(web_port)}
         if self.args.web_concurrency:
             web_env["WEB_CONCURRENCY"] = str(self.args.web_concurrency)
