@@ -19,6 +19,9 @@ RESOURCES = {
     "auth-me": "auth.me",
     "api-keys": "api_keys.ApiKeys",
     "config": "config.export",
+    "config-apply": "config.apply_document",
+    "notification-deliveries": "notification_deliveries.NotificationDeliveries",
+    "overview": "history.Overview",
 }
 
 
@@ -29,6 +32,7 @@ def index():
     urls["events"] = url_for("events.StatusEvents", _external=True)
     urls["websocket"] = url_for("live_ws.status_socket", _external=True).replace("http", "ws", 1)
     urls["push"] = url_for("root.index", _external=True) + "push/"  # + <token>: see docs
+    urls["public-status-pages"] = url_for("root.index", _external=True) + "public/status-pages/"
     urls["docs"] = url_for("api-docs.openapi_swagger_ui", _external=True)
     urls["openapi"] = url_for("api-docs.openapi_json", _external=True)
     return jsonify(urls)
