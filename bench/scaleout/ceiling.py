@@ -100,7 +100,7 @@ def main():
     parser.add_argument("--profile-rate", type=int, default=None)
     parser.add_argument("--profile-file", default="/tmp/pulseguard-ceiling.pyspy")
     args = parser.parse_args()
-    args.mode = "postgres"
+    args.mode, args.assertions_share = "postgres", 0.0
     rounds = []
     for rate in args.rates:
         profile = Path(args.profile_file) if rate == args.profile_rate else None

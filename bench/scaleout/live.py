@@ -256,6 +256,7 @@ def main():
     parser.add_argument("--sample", type=int, default=10, help="streams timed per client process")
     args = parser.parse_args()
     args.mode, args.workers, args.env = "postgres", None, {}
+    args.assertions_share = 0.0  # bench/checks: plain HTTP checks
     result = run(args)
     print(json.dumps(result, indent=1))
     print(

@@ -374,6 +374,7 @@ def main():
     parser.add_argument("--env", nargs="*", default=[], help="NAME=VALUE for PulseGuard processes")
     args = parser.parse_args()
     args.mode, args.workers, args.web_concurrency = "postgres", None, None
+    args.assertions_share = 0.0  # bench/checks: plain HTTP checks
     args.env = dict(item.split("=", 1) for item in args.env)
     if args.scenario == "throughput":
         rounds = [one_round(args, n) for n in args.hosts]
