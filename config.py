@@ -122,6 +122,8 @@ class Config:
     RECORD_DELAY_S = float(env("RECORD_DELAY_S", 0.25))  # longest wait to fill a batch
     DISPATCH_INTERVAL_S = float(env("DISPATCH_INTERVAL_S", 1))
     MAINTENANCE_INTERVAL_S = float(env("MAINTENANCE_INTERVAL_S", 1))  # windows put in force
+    # A failure this soon after an incident's resolution reopens it (0: never; flapping servers).
+    INCIDENT_REOPEN_WINDOW = float(env("INCIDENT_REOPEN_WINDOW", 0))
     SQLITE_CHECKPOINT_S = float(env("SQLITE_CHECKPOINT_S", 1))  # embedded SQLite: WAL checkpoints
     PRUNE_INTERVAL_S = int(env("PRUNE_INTERVAL_S", 3600))
     PRUNE_BATCH_SIZE = int(env("PRUNE_BATCH_SIZE", 5000))

@@ -3,6 +3,7 @@
 from pulseguard.models.api_key import ApiKey
 from pulseguard.models.config_lease import ConfigLease
 from pulseguard.models.incident import Incident
+from pulseguard.models.incident_update import IncidentUpdate
 from pulseguard.models.maintenance_window import MaintenanceWindow
 from pulseguard.models.notification_config import Channel, NotificationConfig
 from pulseguard.models.notification_delivery import NotificationDelivery
@@ -26,6 +27,7 @@ __all__ = [
     "ConfigLease",
     "Health",
     "Incident",
+    "IncidentUpdate",
     "MaintenanceWindow",
     "MonitoringState",
     "NotificationConfig",

@@ -1,19 +1,28 @@
 """An incident: one outage of one server, from its first failing check to its first success.
 
-Opened, escalated and resolved only by the transaction that changes the server's status
-(monitoring/incidents.py), so the two never disagree. At most one incident per server is open:
-a partial unique index holds that even when two workers record the same transition at once.
+Automatic incidents (`kind: auto`, `server_id` set) are opened, escalated and resolved only by
+the transaction that changes the server's status (monitoring/incidents.py), so the two never
+disagree. At most one automatic incident per server is open: a partial unique index holds that
+even when two workers record the same transition at once. Manual incidents (`kind: manual`,
+announcements) have no `server_id`; the servers they concern are in `incident_servers`.
 """
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pulseguard.extensions import db
 from pulseguard.models.types import UTCDateTime, utcnow
 
 OPEN_ONLY = text("state = 'open'")
+
+incident_servers = Table(
+    "incident_servers",
+    db.metadata,
+    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("server_id", ForeignKey("servers.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Incident(db.Model):
@@ -49,7 +58,22 @@ class Incident(db.Model):
     )
     ack_note: Mapped[str] = mapped_column(Text, default="")
     public: Mapped[bool] = mapped_column(default=False)
+    status_pages: Mapped[list] = mapped_column(JSON, default=list)  # manual: page ids
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     acknowledged_by = relationship("User", foreign_keys=[acknowledged_by_id], lazy="joined")
+    servers = relationship("Server", secondary=incident_servers, order_by="Server.id")
+    updates = relationship(
+        "IncidentUpdate",
+        order_by="IncidentUpdate.created_at.desc(), IncidentUpdate.id.desc()",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def server_ids(self) -> list[int]:
+        """Return the servers concerned: the one of an automatic incident, a manual one's list."""
+        if self.server_id is not None:
+            return [self.server_id]
+        return [server.id for server in self.servers]

@@ -4,6 +4,7 @@
 | up/unknown -> degraded or down      | opens one, severity = the new status                |
 | degraded -> down / down -> degraded | the same one; severity becomes (and stays) down     |
 | -> up                               | resolved at that (first successful) check           |
+| a failure within INCIDENT_REOPEN_WINDOW of a resolution | that incident reopens (one per flap) |
 
 `started_at` is the episode's first failing check (read back from the results, so a server with
 `failure_threshold: 3` starts its incident at the first of the three), `detected_at` the check
@@ -14,9 +15,10 @@ the second finds it open and only updates it. Nothing here opens during a mainte
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from flask import current_app
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -58,16 +60,26 @@ def category(t: Transition) -> str:
     return "connection"
 
 
-def follow(connection, transitions: list[Transition]) -> list[int]:
-    """Apply transitions (in time order) to incidents; return the ids of incidents touched."""
+def follow(connection, transitions: list[Transition], reopen_s: float | None = None) -> list[int]:
+    """Apply transitions (in time order) to incidents; return the ids of incidents touched.
+
+    `reopen_s` (default: the INCIDENT_REOPEN_WINDOW setting) is how long after its resolution
+    an incident reopens on a new failure rather than a new incident opening.
+    """
     if not transitions:
         return []
+    if reopen_s is None:
+        reopen_s = float(current_app.config.get("INCIDENT_REOPEN_WINDOW") or 0)
     opening = [t for t in transitions if t.new in BAD and t.old not in BAD]
     starts = _episode_starts(connection, {t.server_id for t in opening})
     table = Incident.__table__
     touched: set[int] = set()
     for t in sorted(transitions, key=lambda t: t.at):
-        if t.new in BAD and t.old not in BAD:
+        if (
+            t.new in BAD
+            and t.old not in BAD
+            and not (reopen_s > 0 and _reopen(connection, t, reopen_s))
+        ):
             _open(connection, t, t.at if t.from_window_end else starts.get(t.server_id) or t.at)
         if t.new in BAD:
             values = {"current_status": t.new, "updated_at": t.at}
@@ -84,6 +96,42 @@ def follow(connection, transitions: list[Transition]) -> list[int]:
             )
             touched.update(connection.execute(stmt).scalars())
     return sorted(touched)
+
+
+def _reopen(connection, t: Transition, reopen_s: float) -> bool:
+    """Reopen the server's incident resolved within reopen_s before t; tell whether one was.
+
+    The compare-and-set on `state = 'resolved'` makes a racing second worker update nothing
+    (and then find the reopened incident in its INSERT ... ON CONFLICT).
+    """
+    table = Incident.__table__
+    latest = (
+        select(table.c.id)
+        .where(
+            table.c.server_id == t.server_id,
+            table.c.kind == "auto",
+            table.c.state == "resolved",
+            table.c.end_reason.is_(None),
+            table.c.resolved_at >= t.at - timedelta(seconds=reopen_s),
+        )
+        .order_by(table.c.resolved_at.desc(), table.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    already_open = exists().where(table.c.server_id == t.server_id, OPEN_ONLY)
+    stmt = (
+        update(table)
+        .where(table.c.id == latest, table.c.state == "resolved", ~already_open)
+        .values(
+            state="open",
+            resolved_at=None,
+            acknowledged_at=None,
+            acknowledged_by_id=None,
+            ack_note="",
+            updated_at=t.at,
+        )
+    )
+    return bool(connection.execute(stmt).rowcount)
 
 
 def _open(connection, t: Transition, started_at: datetime) -> None:

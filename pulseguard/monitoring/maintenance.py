@@ -30,6 +30,7 @@ from pulseguard.models import MaintenanceWindow, Server, ServerStatus, StatusCha
 from pulseguard.models.monitored import SKIP
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring import incidents, timeline
+from pulseguard.monitoring.incident_events import publish_incidents
 from pulseguard.notify import triggers
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class Applied:
     left: list[int] = field(default_factory=list)
     change_ids: list[int] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    incidents: list[int] = field(default_factory=list)
 
 
 def combine(modes: list[tuple[str, str]]) -> str:
@@ -101,8 +103,8 @@ def apply_windows(now: datetime | None = None) -> Applied:
         applied.entered += _enter(ids, mode, now)
     leaving = sorted(sid for sid in current if sid not in desired)
     if leaving:
-        left, change_ids = _leave(leaving, current, now)
-        applied.left, applied.change_ids = left, change_ids
+        left, change_ids, touched = _leave(leaving, current, now)
+        applied.left, applied.change_ids, applied.incidents = left, change_ids, touched
     applied.events = _claim_window_events(relevant, held, covered)
     db.session.commit()
     _after_commit(applied)
@@ -171,7 +173,7 @@ def _leave(ids: list[int], current: dict[int, str], now: datetime):
             .returning(Server.id)
         )
     if not left:
-        return [], []
+        return [], [], []
     rows = db.session.execute(
         select(
             ServerStatus.server_id,
@@ -198,6 +200,7 @@ def _leave(ids: list[int], current: dict[int, str], now: datetime):
         and row.health_before_maintenance != row.health
     ]
     change_ids: list[int] = []
+    touched: list[int] = []
     if changes:
         table = StatusChange.__table__
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
@@ -217,7 +220,7 @@ def _leave(ids: list[int], current: dict[int, str], now: datetime):
             )
             for c in changes
         ]
-        incidents.follow(db.session.connection(), transitions)
+        touched = incidents.follow(db.session.connection(), transitions)
         db.session.execute(
             update(ServerStatus).where(ServerStatus.server_id.in_(changed)).values(changed_at=now)
         )
@@ -238,7 +241,7 @@ def _leave(ids: list[int], current: dict[int, str], now: datetime):
         for sid, row in sorted(states.items())
     ]
     timeline.move(db.session.connection(), moves)
-    return sorted(left), change_ids
+    return sorted(left), change_ids, touched
 
 
 def _claim_window_events(windows, held, covered) -> list[dict]:
@@ -286,6 +289,8 @@ def _after_commit(applied: Applied) -> None:
     if applied.events:  # a window started or ended: it shows on its owner's pages
         pagecache.clear_owners({event["owner_id"] for event in applied.events})
         bus.publish(applied.events)
+    if applied.incidents:
+        publish_incidents(applied.incidents)
     if applied.change_ids:
         try:
             triggers.enqueue_for_changes(applied.change_ids)

@@ -28,6 +28,7 @@ from pulseguard.models import (
 from pulseguard.models.monitored import in_window, is_alerting, is_checked, window_uptime
 from pulseguard.models.types import UTCDateTime, utcnow
 from pulseguard.monitoring import bulk_pg, incidents, timeline
+from pulseguard.monitoring.incident_events import incident_events
 from pulseguard.monitoring.payloads import ping_json, status_json
 from pulseguard.monitoring.rollups import RollupCounter
 from pulseguard.monitoring.state import changes_status, next_push_status, next_status
@@ -69,7 +70,7 @@ def record_results(results: list[Result], once: bool = False) -> list[Recorded]:
         return []
     for attempt in range(1, 6):
         try:
-            checks, pings, ping_ids, change_ids = _write(results, once)
+            checks, pings, ping_ids, change_ids, touched = _write(results, once)
             break
         except _ConflictError:
             log.info("Some of %d results were recorded meanwhile (%d)", len(results), attempt)
@@ -80,8 +81,10 @@ def record_results(results: list[Result], once: bool = False) -> list[Recorded]:
         return []
     # Outside the transaction: reading uptime and serialising events may yield to other greenlets.
     uptime = uptime_by_server(sorted({p["server_id"] for p in pings}))
+    opened_or_closed = incident_events(touched)
     db.session.commit()  # end the read transaction, release the connection
     events, recorded = _events(checks, pings, ping_ids, uptime)
+    events = opened_or_closed + events  # the incidents first: each check's pair stays last
     _after_commit(results, events, change_ids)
     return recorded
 
@@ -253,7 +256,7 @@ def _write(results, once=False):
         )
     if not pings:
         db.session.rollback()
-        return [], [], [], []
+        return [], [], [], [], []
     connection = db.session.connection()
     postgres = connection.dialect.name == "postgresql"
     ordered = sorted(statuses.values(), key=lambda s: s["id"])
@@ -277,14 +280,14 @@ def _write(results, once=False):
         change_ids = list(connection.execute(stmt, changes).scalars())
     _update_tls(connection, tls)
     timeline.move(connection, moves)
-    incidents.follow(connection, transitions)
+    touched = incidents.follow(connection, transitions)
     if postgres:
         bulk_pg.upsert_rollups(connection, rollups.rows())
     else:
         rollups.write(connection)
     db.session.commit()
     pagecache.clear_servers({m.server_id for m in moves})  # pages showing a changed status
-    return checks, pings, ping_ids, change_ids
+    return checks, pings, ping_ids, change_ids, touched
 
 
 def _update_statuses(connection, statuses) -> int:

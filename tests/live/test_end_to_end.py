@@ -30,13 +30,24 @@ def open_clients(server, access):
     return sse, ws
 
 
+NOTICES = ("incident", "maintenance")  # a check that changes the status also opens an incident
+
+
+def next_result(receive, key, timeout):
+    """Return the next ping/status event or WebSocket update, skipping notices."""
+    while True:
+        message = receive(timeout)
+        if message[key] not in NOTICES:
+            return message
+
+
 def assert_check_arrives(sse, ws, server_id, status, message, timeout=20):
-    ping, update = sse.next_event(timeout), None
+    ping = next_result(sse.next_event, "event", timeout)
     assert ping["event"] == "ping" and ping["data"]["server"] == server_id
-    current = sse.next_event()
+    current = next_result(sse.next_event, "event", 5)
     assert current["event"] == "status" and current["id"] == ping["id"]
     assert (current["data"]["status"], current["data"]["message"]) == (status, message)
-    update = ws.receive(timeout)
+    update = next_result(ws.receive, "type", timeout)
     assert update["type"] == "update"
     assert update["ping"] == ping["data"] and update["status"] == current["data"]
 

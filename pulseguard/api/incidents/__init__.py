@@ -9,4 +9,4 @@ blp = Blueprint(
     description="Incidents: one per outage, from the first failing check to the first success",
 )
 
-from pulseguard.api.incidents import routes  # noqa: E402,F401
+from pulseguard.api.incidents import routes, updates  # noqa: E402,F401

@@ -2,15 +2,24 @@
 
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from pulseguard.api.access import get_own_server, visible
-from pulseguard.api.incidents import blp
-from pulseguard.api.incidents.schemas import AckSchema, IncidentQuerySchema, IncidentSchema
+from pulseguard.api.access import get_own_server
+from pulseguard.api.incidents import blp, manual
+from pulseguard.api.incidents.access import concerning, get_own_incident, visible_incidents
+from pulseguard.api.incidents.schemas import (
+    AckSchema,
+    IncidentDetailSchema,
+    IncidentPatchSchema,
+    IncidentQuerySchema,
+    IncidentSchema,
+    ManualIncidentSchema,
+)
 from pulseguard.api.pagination import PAGE_OPTIONS, paginate
 from pulseguard.extensions import db
-from pulseguard.models import Incident, NotificationConfig, Server
+from pulseguard.models import Incident, NotificationConfig
 from pulseguard.models.types import utcnow
+from pulseguard.monitoring.incident_events import publish_incidents
 from pulseguard.security import current_user
 from pulseguard.sql import like_escape
 
@@ -18,9 +27,9 @@ NOT_FOUND = {"description": "No such incident (or not yours)"}
 
 
 def filtered(args):
-    stmt = select(Incident).join(Server, Server.id == Incident.server_id)
+    stmt = visible_incidents()
     if "server_id" in args:
-        stmt = stmt.where(Incident.server_id.in_(args["server_id"]))
+        stmt = concerning(stmt, args["server_id"])
     for name in ("state", "severity", "kind"):
         if name in args:
             stmt = stmt.where(getattr(Incident, name) == args[name])
@@ -33,16 +42,14 @@ def filtered(args):
         stmt = stmt.where(Incident.started_at <= args["until"])
     if "q" in args:
         stmt = stmt.where(Incident.title.ilike(f"%{like_escape(args['q'])}%", escape="\\"))
-    return visible(stmt).order_by(Incident.started_at.desc(), Incident.id.desc())
+    return stmt.order_by(Incident.started_at.desc(), Incident.id.desc())
 
 
-def get_own_incident(incident_id):
-    """Return an incident of a server the caller may see, or 404."""
-    stmt = select(Incident).join(Server, Server.id == Incident.server_id)
-    incident = db.session.scalar(visible(stmt.where(Incident.id == incident_id)))
-    if incident is None:
-        abort(404, message=f"Incident {incident_id} not found.")
-    return incident
+def committed(incident):
+    """Commit, publish the incident on the live streams, and return it fresh."""
+    db.session.commit()
+    publish_incidents([incident.id])
+    return get_own_incident(incident.id)
 
 
 @blp.route("/incidents/")
@@ -55,14 +62,52 @@ class Incidents(MethodView):
         since, until, q (title contains)."""
         return paginate(filtered(args), pagination_parameters)
 
+    @blp.arguments(ManualIncidentSchema)
+    @blp.response(201, IncidentDetailSchema)
+    def post(self, data):
+        """Open a manual incident (an announcement); `message` adds its first update."""
+        return committed(manual.create(data))
+
 
 @blp.route("/incidents/<int:incident_id>/")
 class IncidentById(MethodView):
-    @blp.response(200, IncidentSchema)
+    @blp.response(200, IncidentDetailSchema)
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, incident_id):
-        """Return an incident."""
+        """Return an incident with its updates (newest first)."""
         return get_own_incident(incident_id)
+
+    @blp.arguments(IncidentPatchSchema)
+    @blp.response(200, IncidentDetailSchema)
+    @blp.alt_response(404, **NOT_FOUND)
+    def patch(self, data, incident_id):
+        """Change title and public; on manual incidents also severity, servers, status_pages
+        (on automatic ones those get 422 "Set by the checks.")."""
+        incident = get_own_incident(incident_id)
+        manual.change(incident, data)
+        return committed(incident)
+
+    @blp.response(204)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(405, description="An automatic incident: it is history")
+    def delete(self, incident_id):
+        """Delete a manual incident (automatic ones are history: 405)."""
+        incident = get_own_incident(incident_id)
+        if incident.kind == "auto":
+            abort(405, message="Automatic incidents are history: they cannot be deleted.")
+        db.session.delete(incident)
+        db.session.commit()
+
+
+@blp.route("/incidents/<int:incident_id>/resolve/", methods=["POST"])
+@blp.response(200, IncidentDetailSchema)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, description="Automatic (resolves when the server recovers), or resolved")
+def resolve_incident(incident_id):
+    """Resolve a manual incident now."""
+    incident = get_own_incident(incident_id)
+    manual.resolve(incident)
+    return committed(incident)
 
 
 @blp.route("/incidents/<int:incident_id>/ack/")
@@ -77,7 +122,7 @@ class IncidentAck(MethodView):
         if incident.state != "open":
             abort(409, message="The incident is resolved.")
         if incident.acknowledged_at is None:
-            db.session.execute(
+            claimed = db.session.execute(
                 update(Incident)
                 .where(Incident.id == incident.id, Incident.acknowledged_at.is_(None))
                 .values(
@@ -87,6 +132,8 @@ class IncidentAck(MethodView):
                 )
             )
             db.session.commit()
+            if claimed.rowcount:  # type: ignore[attr-defined]
+                publish_incidents([incident.id])
             db.session.refresh(incident)
         return incident
 
@@ -97,12 +144,14 @@ class IncidentAck(MethodView):
         incident = get_own_incident(incident_id)
         incident.acknowledged_at = incident.acknowledged_by_id = None
         incident.ack_note = ""
-        db.session.execute(
-            update(NotificationConfig)
-            .where(NotificationConfig.server_id == incident.server_id)
-            .values(reminded_at=utcnow())
-        )
+        if incident.server_id is not None:
+            db.session.execute(
+                update(NotificationConfig)
+                .where(NotificationConfig.server_id == incident.server_id)
+                .values(reminded_at=utcnow())
+            )
         db.session.commit()
+        publish_incidents([incident.id])
 
 
 @blp.route("/servers/<int:server_id>/incidents/", methods=["GET"])
@@ -111,6 +160,6 @@ class IncidentAck(MethodView):
 @blp.paginate(**PAGE_OPTIONS)
 @blp.alt_response(404, description="No such server (or not yours)")
 def server_incidents(args, pagination_parameters, server_id):
-    """List one server's incidents, newest first (the same filters)."""
+    """List one server's incidents (automatic and manual), newest first (the same filters)."""
     get_own_server(server_id)
     return paginate(filtered(args | {"server_id": [server_id]}), pagination_parameters)

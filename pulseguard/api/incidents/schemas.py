@@ -1,9 +1,12 @@
-"""Incident schemas (automatic incidents; manual ones and updates are not built yet)."""
+"""Incident schemas: automatic and manual incidents, their updates, and what may be changed."""
 
 from marshmallow import Schema, fields, validate
 
-from pulseguard.api.fields import Choice, IdList, Timestamp
+from pulseguard.api.fields import Choice, Id, IdList, Timestamp
+from pulseguard.models.incident_update import UPDATE_STATUSES
 from pulseguard.models.types import utcnow
+
+SEVERITIES = ("degraded", "down")
 
 
 class UserRefSchema(Schema):
@@ -11,10 +14,39 @@ class UserRefSchema(Schema):
     username = fields.Str()
 
 
+class IncidentUpdateSchema(Schema):
+    id = fields.Int(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    author = fields.Nested(UserRefSchema, dump_only=True, allow_none=True)
+    message = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=5000),
+        metadata={"description": "Markdown"},
+    )
+    status = Choice(UPDATE_STATUSES, load_default="update")
+    public = fields.Bool(
+        load_default=False,
+        metadata={
+            "description": "shown on status pages; a public update makes its incident public"
+        },
+    )
+
+
 class IncidentSchema(Schema):
     id = fields.Int(dump_only=True)
-    kind = fields.Str(dump_only=True)
-    server = fields.Int(attribute="server_id", dump_only=True, allow_none=True)
+    kind = fields.Str(dump_only=True, metadata={"description": "auto | manual"})
+    server = fields.Int(
+        attribute="server_id",
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "the server of an automatic incident (null: manual)"},
+    )
+    servers = fields.List(
+        fields.Int(),
+        attribute="server_ids",
+        dump_only=True,
+        metadata={"description": "the servers concerned (an automatic incident: its one)"},
+    )
     title = fields.Str(dump_only=True)
     severity = fields.Str(dump_only=True, metadata={"description": "degraded | down: the worst"})
     state = fields.Str(dump_only=True, metadata={"description": "open | resolved"})
@@ -33,6 +65,7 @@ class IncidentSchema(Schema):
     acknowledged_by = fields.Nested(UserRefSchema, dump_only=True, allow_none=True)
     ack_note = fields.Str(dump_only=True)
     public = fields.Bool(dump_only=True)
+    status_pages = fields.List(fields.Int(), dump_only=True)
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)
 
@@ -47,10 +80,45 @@ class IncidentSchema(Schema):
         return round((utcnow() - incident.started_at).total_seconds(), 3)
 
 
+class IncidentDetailSchema(IncidentSchema):
+    updates = fields.List(
+        fields.Nested(IncidentUpdateSchema),
+        dump_only=True,
+        metadata={"description": "newest first"},
+    )
+
+
+class ManualIncidentSchema(Schema):
+    """A manual incident (an announcement): what POST /api/incidents/ takes."""
+
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    severity = Choice(SEVERITIES, load_default="degraded")
+    servers = fields.List(Id(), load_default=list, validate=validate.Length(max=1000))
+    status_pages = fields.List(Id(), load_default=list, validate=validate.Length(max=100))
+    public = fields.Bool(load_default=True)
+    message = fields.Str(
+        validate=validate.Length(min=1, max=5000),
+        metadata={"description": "optional: the first update, with `status` (investigating)"},
+    )
+    status = Choice(UPDATE_STATUSES, load_default="investigating")
+
+
+class IncidentPatchSchema(Schema):
+    title = fields.Str(validate=validate.Length(min=1, max=200))
+    public = fields.Bool()
+    severity = Choice(SEVERITIES, metadata={"description": "manual incidents only"})
+    servers = fields.List(
+        Id(), validate=validate.Length(max=1000), metadata={"description": "manual incidents only"}
+    )
+    status_pages = fields.List(
+        Id(), validate=validate.Length(max=100), metadata={"description": "manual incidents only"}
+    )
+
+
 class IncidentQuerySchema(Schema):
     server_id = IdList()
     state = Choice(("open", "resolved"))
-    severity = Choice(("degraded", "down"))
+    severity = Choice(SEVERITIES)
     kind = Choice(("auto", "manual"))
     acknowledged = fields.Bool()
     since = Timestamp()
