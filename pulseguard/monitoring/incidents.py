@@ -24,6 +24,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pulseguard.models import Health, Incident, PingResult
 from pulseguard.models.incident import OPEN_ONLY
+from pulseguard.models.incident_update import public_updates
+
+__all__ = ["Transition", "category", "follow", "public_updates"]
 
 BAD = (Health.DEGRADED, Health.DOWN)
 

@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import update
 
+from pulseguard import pagecache
 from pulseguard.api.access import get_own_server
 from pulseguard.api.incidents import blp, manual
 from pulseguard.api.incidents.access import concerning, get_own_incident, visible_incidents
@@ -46,8 +47,10 @@ def filtered(args):
 
 
 def committed(incident):
-    """Commit, publish the incident on the live streams, and return it fresh."""
+    """Commit, clear the pages showing it, publish it on the live streams; return it fresh."""
+    servers = incident.server_ids
     db.session.commit()
+    pagecache.clear_servers(servers)
     publish_incidents([incident.id])
     return get_own_incident(incident.id)
 
@@ -95,8 +98,10 @@ class IncidentById(MethodView):
         incident = get_own_incident(incident_id)
         if incident.kind == "auto":
             abort(405, message="Automatic incidents are history: they cannot be deleted.")
+        servers = incident.server_ids
         db.session.delete(incident)
         db.session.commit()
+        pagecache.clear_servers(servers)
 
 
 @blp.route("/incidents/<int:incident_id>/resolve/", methods=["POST"])

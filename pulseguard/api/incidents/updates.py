@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from pulseguard import pagecache
 from pulseguard.api.incidents import blp, manual
 from pulseguard.api.incidents.access import get_own_incident
 from pulseguard.api.incidents.routes import NOT_FOUND
@@ -27,6 +28,8 @@ class IncidentUpdates(MethodView):
         a manual incident (409 on an automatic one still open; a note on a resolved one)."""
         incident = get_own_incident(incident_id)
         update = manual.add_update(incident, data)
+        servers = incident.server_ids
         db.session.commit()
+        pagecache.clear_servers(servers)
         publish_incidents([incident.id])
         return update
