@@ -196,3 +196,26 @@ def test_keyword_as_regex_inverted_and_case_insensitive(target):
 def test_a_server_without_assertions_records_none(target):
     outcome = check(target)
     assert outcome.ok and outcome.assertions is None
+
+
+def test_cert_expiry_reads_the_days_left_of_the_checks_own_handshake(tmp_path):
+    from pulseguard.checks.context import ProbeContext
+    from pulseguard.checks.http import HttpProber
+    from tests.targets import Certificates, LocalServer
+
+    certs = Certificates(tmp_path)  # valid for 90 days
+    web = LocalServer(certs.server_context(certs.valid))
+    context = ProbeContext(http=HttpProber(cafile=certs.ca_file))
+    rules = [
+        {"type": "cert_expiry", "operator": ">", "value": 30},
+        {"type": "cert_expiry", "operator": ">=", "value": 100},
+    ]
+    loaded = HttpSettings().load({"assertions": rules})
+    target = draft_target("https", host="127.0.0.1", port=web.port, timeout_s=5.0, **loaded)
+    try:
+        outcome = probe(target, context)
+    finally:
+        web.stop()
+    assert [a["passed"] for a in outcome.assertions] == [True, False]
+    assert 89 < outcome.assertions[0]["actual"] <= 90
+    assert outcome.message == f"cert_expiry >= 100: got {outcome.assertions[1]['actual']}"
