@@ -5,7 +5,7 @@
 `server_id`); `incidents.status_pages` the pages a manual incident is announced on.
 
 Revision ID: 0023
-Revises: 0060
+Revises: 0070
 Create Date: 2026-12-01 19:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = '0023'
-down_revision = '0060'
+down_revision = '0070'
 branch_labels = None
 depends_on = None
 
