@@ -208,3 +208,22 @@ def test_feeds_carry_public_incidents_and_announced_maintenance(
     rss = ElementTree.fromstring(client.get("/status/acme/feed.rss").get_data())
     guids = [g.text for g in rss.findall("channel/item/guid")]
     assert guids == ids
+
+
+def test_public_updates_show_private_ones_never(ctx, client, as_alice, page_of, published):
+    _page, web, _db = page_of()
+    record_results([result(web["id"], DOWN)])
+    (incident,) = as_alice.get("/api/incidents/").json
+    url = f"/api/incidents/{incident['id']}/updates/"
+    said = {"message": "We are *on it*.", "status": "investigating", "public": True}
+    assert as_alice.post(url, json=said).status_code == 201
+    hidden = {"message": "root cause: s3cr3t-db", "status": "identified", "public": False}
+    assert as_alice.post(url, json=hidden).status_code == 201
+    (shown,) = client.get(SUMMARY).json["incidents"]["active"]  # a public update made it public
+    assert [(u["status"], u["message_html"]) for u in shown["updates"]] == [
+        ("investigating", "<p>We are <em>on it</em>.</p>")
+    ]
+    for answer in ("", "incidents/"):
+        assert "s3cr3t-db" not in client.get(f"{SUMMARY}{answer}").get_data(as_text=True)
+    assert "s3cr3t-db" not in client.get("/status/acme/feed.atom").get_data(as_text=True)
+    assert "on it" in client.get("/status/acme").get_data(as_text=True)
