@@ -16,7 +16,7 @@ from pulseguard.checks.outcome import TIMEOUT, Outcome
 from pulseguard.extensions import db
 from pulseguard.kinds.push import max_runtime_s, settings_of
 from pulseguard.models import PushMonitor, Server
-from pulseguard.models.monitored import checked_now
+from pulseguard.models.monitored import alerting_now
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring.record import record_results
 
@@ -24,7 +24,8 @@ from pulseguard.monitoring.record import record_results
 def sweep_push_deadlines(now: datetime | None = None) -> int:
     """The periodic job: mark late and silent push servers; return how many changed stage."""
     now = now or utcnow()
-    watched = select(Server.id).where(Server.protocol == "push", checked_now())
+    # A push server covered by a maintenance window does not go late or down while it lasts.
+    watched = select(Server.id).where(Server.protocol == "push", alerting_now())
     table = PushMonitor.__table__
     down = _claim(
         and_(table.c.stage.in_(("ok", "late")), table.c.alert_after <= now), "down", watched

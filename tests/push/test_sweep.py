@@ -105,3 +105,15 @@ def test_racing_sweepers_make_each_transition_exactly_once(app, client, make_pus
         )
         stages = set(db.session.scalars(select(PushMonitor.stage)))
     assert missed == downs == len(servers) and stages == {"down"}
+
+
+def test_a_push_server_in_a_maintenance_window_does_not_go_late(
+    client, make_push, sweep, status_of, as_alice
+):
+    server = pinged(client, make_push, period=60, grace=120)
+    body = {"name": "w", "schedule": {"type": "manual"}, "servers": [server["id"]]}
+    window = as_alice.post("/api/maintenance-windows/", json=body).json["id"]
+    assert as_alice.post(f"/api/maintenance-windows/{window}/start/").status_code == 200
+    assert sweep(61) == 0 and sweep(181) == 0
+    assert status_of(server["id"])["status"] == "maintenance"
+    assert status_of(server["id"])["measured_status"] == "up"
