@@ -16,7 +16,6 @@ import ipaddress
 import socket
 from functools import cache
 
-from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
@@ -151,10 +150,9 @@ def guard_pools(manager, guard: Guard):
     if not guard.deny:
         return manager
     classes = {}
-    for scheme, pool, connection in (
-        ("http", HTTPConnectionPool, HTTPConnection),
-        ("https", HTTPSConnectionPool, HTTPSConnection),
-    ):
+    for scheme, default in (("http", HTTPConnectionPool), ("https", HTTPSConnectionPool)):
+        pool = manager.pool_classes_by_scheme.get(scheme, default)  # kept: e.g. http.py's
+        connection = pool.ConnectionCls
         guarded = type(
             f"Guarded{connection.__name__}", (GuardedConnection, connection), {"guard": guard}
         )

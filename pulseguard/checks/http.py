@@ -8,9 +8,11 @@ live socket.
 import ssl
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import urllib3
+from urllib3.connection import HTTPSConnection
+from urllib3.connectionpool import HTTPSConnectionPool
 from urllib3.exceptions import (
     HTTPError,
     InsecureRequestWarning,
@@ -26,11 +28,12 @@ from urllib3.exceptions import (
 )
 
 from pulseguard.checks.assertions import Answer, evaluate, first_failure, keyword_problem
+from pulseguard.checks.certificate import describe, expires_at, peer_der
 from pulseguard.checks.expected import status_expected
 from pulseguard.checks.guard import BlockedConnectionError, Guard, guard_pools
 from pulseguard.checks.outcome import ERROR, FAILURE, SUCCESS, Outcome, timed_out
 from pulseguard.checks.target import Target
-from pulseguard.checks.tls import certificate_expiry, insecure_context, verifying_context
+from pulseguard.checks.tls import insecure_context, verifying_context
 
 MAX_BODY = 1024 * 1024  # bytes read looking for a keyword
 MAX_REDIRECTS = 10
@@ -64,6 +67,29 @@ def url_of(scheme: str, host: str, port: int | None, path: str, default_port=Non
     return f"{scheme}://{host}{port_part}{path}"
 
 
+class CertKeepingHTTPSConnection(HTTPSConnection):
+    """Keeps its peer's certificate from the handshake: http.client drops `sock` as soon as an
+    answer says it closes the connection (HTTP/1.0, `Connection: close`)."""
+
+    peer_der: bytes | None = None
+
+    def connect(self):
+        super().connect()
+        self.peer_der = peer_der(self.sock)
+
+
+class CertKeepingHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = CertKeepingHTTPSConnection
+
+
+def keeping_certs(manager: urllib3.PoolManager) -> urllib3.PoolManager:
+    """Make a PoolManager's HTTPS connections keep their peer certificate; return it."""
+    manager.pool_classes_by_scheme = manager.pool_classes_by_scheme | {
+        "https": CertKeepingHTTPSConnectionPool
+    }
+    return manager
+
+
 class HttpProber:
     """Runs HTTP(S) checks; one instance per process shares its pools and TLS contexts."""
 
@@ -76,13 +102,12 @@ class HttpProber:
     ):
         common: dict = {"num_pools": num_pools, "maxsize": pool_size, "retries": False}
         guard = guard or Guard()
-        self.verified = guard_pools(
-            urllib3.PoolManager(ssl_context=verifying_context(cafile), **common), guard
-        )
+        verified = urllib3.PoolManager(ssl_context=verifying_context(cafile), **common)
+        self.verified = guard_pools(keeping_certs(verified), guard)
         insecure = urllib3.PoolManager(
             ssl_context=insecure_context(), cert_reqs="CERT_NONE", assert_hostname=False, **common
         )
-        self.insecure = guard_pools(insecure, guard)
+        self.insecure = guard_pools(keeping_certs(insecure), guard)
 
     def probe(self, target: Target) -> Outcome:
         """Check one HTTP(S) target; never raises for network problems."""
@@ -108,9 +133,10 @@ class HttpProber:
         except (MaxRetryError, HTTPError, OSError) as exc:
             return failed(exc, target)
         try:
-            expires = None
-            if target.protocol == "https" and options.verify_tls:
-                expires = certificate_expiry(getattr(response.connection, "sock", None))
+            cert = None
+            if target.protocol == "https":  # read with verify_tls off too (API-NEXT §1.6)
+                der = getattr(response.connection, "peer_der", None)
+                cert = describe(der, target.host, options.verify_tls)
             body = b"" if options.method == "HEAD" else response.read(MAX_BODY + 1)
             elapsed_ms = (time.perf_counter() - started) * 1000.0
         except (HTTPError, OSError) as exc:
@@ -120,8 +146,10 @@ class HttpProber:
             response.close()  # not worth draining: do not reuse this connection
         else:
             response.release_conn()
-        elapsed_ms = round(elapsed_ms, 2)
-        return judge(options, response.status, body, elapsed_ms, expires, response.headers)
+        outcome = judge(
+            options, response.status, body, round(elapsed_ms, 2), expires_at(cert), response.headers
+        )
+        return replace(outcome, cert=cert) if cert else outcome
 
 
 def judge(

@@ -28,6 +28,8 @@ class Outcome:
     details: dict | None = None
     assertions: list | None = None
     kind: str | None = None  # None: an active check (the API says "check")
+    degraded: bool = False  # a success that is degraded all the same (icmp: packet loss)
+    cert: dict | None = None  # an HTTPS check's peer certificate (checks/certificate.py)
 
     @property
     def ok(self) -> bool:

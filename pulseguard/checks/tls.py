@@ -6,7 +6,6 @@ are still rejected) at a fraction of the cost.
 """
 
 import ssl
-from datetime import UTC, datetime
 from functools import lru_cache
 
 import certifi
@@ -25,17 +24,3 @@ def insecure_context() -> ssl.SSLContext:
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     return context
-
-
-def certificate_expiry(sock) -> datetime | None:
-    """Return when the peer certificate of a verified TLS socket expires, or None."""
-    getpeercert = getattr(sock, "getpeercert", None)
-    if getpeercert is None:
-        return None
-    try:
-        not_after = (getpeercert() or {}).get("notAfter")
-    except (ValueError, ssl.SSLError, OSError):
-        return None
-    if not not_after:
-        return None
-    return datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after), UTC)

@@ -13,6 +13,8 @@ from pulseguard.checks.outcome import Outcome
 from pulseguard.checks.target import Target
 from pulseguard.kinds.http_assertions import HEADER_NAME, KEYWORD_MODES, assertions_field, check
 from pulseguard.kinds.kind import Kind
+from pulseguard.kinds.tls_block import TlsBlock, TlsSettings
+from pulseguard.kinds.tls_block import settings_of as tls_settings_of
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -67,6 +69,24 @@ class HttpSettings(Schema):
 COLUMNS = tuple(HttpSettings._declared_fields)
 
 
+class HttpsSettings(HttpSettings):
+    """HTTP's fields and the `tls` block (kept in Server.settings["tls"])."""
+
+    tls = TlsBlock(TlsSettings, attribute="settings.tls")
+
+
+def check_https(server, data) -> dict:
+    """HTTP's rules, then keep the tls block complete (a PATCH of one field keeps the others)."""
+    errors = dict(check(server, data))
+    try:
+        block = TlsSettings().load(tls_settings_of(server))
+    except ValidationError as error:
+        return errors | {"tls": error.messages}
+    if not errors:
+        server.settings = (server.settings or {}) | {"tls": block}
+    return errors
+
+
 def options(row) -> HttpOptions:
     """The HTTP settings of a Server row."""
     return HttpOptions(
@@ -95,20 +115,19 @@ def describe(target: Target) -> str:
     return url_of(target.protocol, target.host, target.port, path, DEFAULT_PORTS[target.protocol])
 
 
-def http_kind(name: str, label: str) -> Kind:
+def http_kind(name: str, label: str, **extra) -> Kind:
+    common: dict = {"settings": HttpSettings, "form": "dashboard/kinds/http.html", "check": check}
     return Kind(
         name=name,
         label=label,
         options=options,
         describe=describe,
         probe=probe,
-        settings=HttpSettings,
         columns=COLUMNS,
         default_port=DEFAULT_PORTS[name],
-        form="dashboard/kinds/http.html",
-        check=check,
+        **(common | extra),
     )
 
 
 HTTP = http_kind("http", "HTTP")
-HTTPS = http_kind("https", "HTTPS")
+HTTPS = http_kind("https", "HTTPS", settings=HttpsSettings, block="tls", check=check_https)

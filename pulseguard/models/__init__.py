@@ -1,6 +1,7 @@
 """The data model: one module per table."""
 
 from pulseguard.models.api_key import ApiKey
+from pulseguard.models.cert_event import CertEvent
 from pulseguard.models.config_lease import ConfigLease
 from pulseguard.models.incident import Incident
 from pulseguard.models.incident_update import IncidentUpdate
@@ -22,6 +23,7 @@ from pulseguard.states import CheckOutcome, Health, MonitoringState
 
 __all__ = [
     "ApiKey",
+    "CertEvent",
     "Channel",
     "CheckOutcome",
     "ConfigLease",

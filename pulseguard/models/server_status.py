@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pulseguard.extensions import db
@@ -34,5 +34,8 @@ class ServerStatus(db.Model):
     maintenance_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     health_before_maintenance: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # not indexed: HOT
+    # An https server's certificate as last read (monitoring/certs.py), with `alerted_days`, the
+    # smallest cert_expiring threshold already sent for it; null for other kinds.
+    cert: Mapped[dict | None] = mapped_column(JSON)
 
     server = relationship("Server", back_populates="current_status")

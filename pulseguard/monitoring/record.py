@@ -27,7 +27,7 @@ from pulseguard.models import (
 )
 from pulseguard.models.monitored import in_window, is_alerting, is_checked, window_uptime
 from pulseguard.models.types import UTCDateTime, utcnow
-from pulseguard.monitoring import bulk_pg, incidents, timeline
+from pulseguard.monitoring import bulk_pg, certs, incidents, timeline
 from pulseguard.monitoring.incident_events import incident_events
 from pulseguard.monitoring.payloads import ping_json, status_json
 from pulseguard.monitoring.rollups import RollupCounter
@@ -70,7 +70,7 @@ def record_results(results: list[Result], once: bool = False) -> list[Recorded]:
         return []
     for attempt in range(1, 6):
         try:
-            checks, pings, ping_ids, change_ids, touched = _write(results, once)
+            checks, pings, ping_ids, change_ids, touched, notices = _write(results, once)
             break
         except _ConflictError:
             log.info("Some of %d results were recorded meanwhile (%d)", len(results), attempt)
@@ -86,6 +86,7 @@ def record_results(results: list[Result], once: bool = False) -> list[Recorded]:
     events, recorded = _events(checks, pings, ping_ids, uptime)
     events = opened_or_closed + events  # the incidents first: each check's pair stays last
     _after_commit(results, events, change_ids)
+    certs.announce(notices)
     return recorded
 
 
@@ -102,6 +103,7 @@ def _load_state(server_ids):
             Server.degraded_threshold_ms,
             Server.tls_expires_at,
             Server.created_at,
+            Server.settings,
             ServerStatus.id.label("status_id"),
             ServerStatus.health,
             ServerStatus.consecutive_failures,
@@ -109,6 +111,7 @@ def _load_state(server_ids):
             ServerStatus.maintenance_since,
             ServerStatus.message,
             ServerStatus.last_planned_at,
+            ServerStatus.cert,
         )
         .outerjoin(ServerStatus, ServerStatus.server_id == Server.id)
         .where(Server.id.in_(server_ids))
@@ -125,6 +128,7 @@ def _load_state(server_ids):
             consecutive_failures=0,
             message="",
             last_planned_at=None,
+            cert=None,
         )
     return state
 
@@ -134,6 +138,8 @@ def _write(results, once=False):
     state = _load_state(sorted({target.id for target, *_ in results}))
     read_planned = {sid: server["last_planned_at"] for sid, server in state.items()}
     pings, changes, statuses, tls, checks, moves = [], [], {}, {}, [], []
+    cert_updates: dict[int, dict | None] = {}
+    cert_events: list[tuple[dict, dict, dict]] = []
     transitions: list[incidents.Transition] = []
     rollups, skipped = RollupCounter(), 0
     for target, planned, started, outcome in sorted(results, key=lambda r: r[2]):
@@ -164,6 +170,15 @@ def _write(results, once=False):
                 server["failure_threshold"],
                 server["degraded_threshold_ms"],
             )
+        if outcome.cert is not None:
+            seen = certs.follow(server, outcome.cert, verdict, checked_at)
+            verdict = seen.verdict
+            if seen.stored is not None:
+                server["cert"] = cert_updates[target.id] = seen.stored
+            if seen.event is not None:
+                cert_events.append((seen.event, server, outcome.cert))
+        elif server["cert"] is not None and target.protocol != "https":
+            server["cert"] = cert_updates[target.id] = None  # no longer an https server
         maintained = in_window(server)
         changed = verdict.health != server["health"]
         resolves = maintained and verdict.health == Health.UP
@@ -239,7 +254,11 @@ def _write(results, once=False):
         }
         statuses[target.id] = status
         checks.append(
-            (server, outcome, status | {"maintenance_since": server["maintenance_since"]})
+            (
+                server,
+                outcome,
+                status | {"maintenance_since": server["maintenance_since"], "cert": server["cert"]},
+            )
         )
         counted = window_uptime(server)
         # exclude: the window's time leaves the uptime figures; a push's start or log ping is
@@ -256,7 +275,7 @@ def _write(results, once=False):
         )
     if not pings:
         db.session.rollback()
-        return [], [], [], [], []
+        return [], [], [], [], [], []
     connection = db.session.connection()
     postgres = connection.dialect.name == "postgresql"
     ordered = sorted(statuses.values(), key=lambda s: s["id"])
@@ -279,6 +298,8 @@ def _write(results, once=False):
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         change_ids = list(connection.execute(stmt, changes).scalars())
     _update_tls(connection, tls)
+    _update_certs(connection, cert_updates)
+    notices = certs.notices_of(connection, cert_events)
     timeline.move(connection, moves)
     touched = incidents.follow(connection, transitions)
     if postgres:
@@ -287,7 +308,7 @@ def _write(results, once=False):
         rollups.write(connection)
     db.session.commit()
     pagecache.clear_servers({m.server_id for m in moves})  # pages showing a changed status
-    return checks, pings, ping_ids, change_ids, touched
+    return checks, pings, ping_ids, change_ids, touched, notices
 
 
 def _update_statuses(connection, statuses) -> int:
@@ -321,6 +342,17 @@ def _update_tls(connection, tls):
         .values(tls_expires_at=bindparam("b_expires"), updated_at=table.c.updated_at)
     )
     connection.execute(stmt, [{"b_id": sid, "b_expires": e} for sid, e in sorted(tls.items())])
+
+
+def _update_certs(connection, cert_updates):
+    if not cert_updates:
+        return
+    table = ServerStatus.__table__
+    stmt = (
+        update(table).where(table.c.server_id == bindparam("b_id")).values(cert=bindparam("b_cert"))
+    )
+    rows = [{"b_id": sid, "b_cert": cert} for sid, cert in sorted(cert_updates.items())]
+    connection.execute(stmt, rows)
 
 
 def _events(checks, pings, ping_ids, uptime):

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields
 
 from pulseguard.api.fields import Choice, IdList, Timestamp
 from pulseguard.models import Health
+from pulseguard.monitoring.payloads import cert_json
 from pulseguard.monitoring.uptime import WINDOWS
 
 
@@ -33,6 +34,24 @@ class ServerStatusSchema(Schema):
     changed_at = Timestamp(dump_only=True, allow_none=True)
     since = Timestamp(attribute="changed_at", dump_only=True, allow_none=True)  # API-NEXT §0
     updated_at = Timestamp(dump_only=True)
+    cert = fields.Method(
+        "_cert",
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "type": "object",
+            "nullable": True,
+            "description": "An https server's certificate, read from its checks' own TLS "
+            "handshake (also with verify_tls off): subject, issuer, sans, not_before, not_after, "
+            "days_remaining, fingerprint_sha256, chain_valid (true when the handshake verified "
+            "it; null when verify_tls is off, as only the leaf is seen), hostname_valid, "
+            "checked_at (when it was last read; refreshed hourly while unchanged). Null for "
+            "other kinds and before the first successful handshake.",
+        },
+    )
+
+    def _cert(self, status):
+        return cert_json(status.cert)
 
     def _status(self, status):
         return "maintenance" if status.maintenance_since else status.health

@@ -1,5 +1,6 @@
 // One server: status, chart, history, recent results, notifications and actions; updated live.
 import { ApiError, api } from "./api.js";
+import { renderCert } from "./cert.js";
 import { drawChart } from "./chart.js";
 import { $, $$, flash, fmtAgo, fmtMs, fmtPct, fmtTime, h, statusBadge } from "./dom.js";
 import { followStatus } from "./live.js";
@@ -20,6 +21,7 @@ let results = [];
 function target(s) {
   if (s.protocol === "push") return "push (heartbeat)";
   if (s.protocol === "tcp") return `tcp://${s.host}:${s.port}`;
+  if (s.protocol === "icmp") return `icmp://${s.host}`;
   if (s.protocol === "dns") {
     const resolver = s.dns.resolvers.length ? `//${s.dns.resolvers[0]}/` : "";
     return `dns:${resolver}${s.host}?type=${s.dns.record_type}`;  // as kinds/dns.describe writes it
@@ -54,6 +56,7 @@ function renderStatus() {
   $("#s-rt").textContent = fmtMs(status.last_response_time);
   const u = status.uptime || {};
   $("#s-uptime").textContent = `${fmtPct(u["24h"])} / ${fmtPct(u["7d"])} / ${fmtPct(u["30d"])}`;
+  renderCert(server.protocol === "https" ? status.cert : null);
 }
 
 function renderResults() {

@@ -25,6 +25,9 @@ function valueOf(el) {
   if (type === "bool") return el.checked;
   const text = el.value.trim();
   if (type === "list") return text.split(",").map((t) => t.trim()).filter(Boolean);
+  if (type === "intlist") {
+    return text.split(",").map((t) => t.trim()).filter(Boolean).map((t) => (/^-?\d+$/.test(t) ? Number(t) : t));
+  }
   if (text === "") return el.dataset.empty === "null" ? null : type === "text" ? "" : undefined;
   if (type === "int") return /^-?\d+$/.test(text) ? Number(text) : text;
   if (type === "float") return Number.isNaN(Number(text)) ? text : Number(text);
@@ -58,7 +61,7 @@ function fill(server) {
     const value = getPath(server, el.name);
     if (value === undefined) continue;
     if (el.dataset.type === "bool") el.checked = Boolean(value);
-    else if (el.dataset.type === "list") el.value = (value || []).join(", ");
+    else if (["list", "intlist"].includes(el.dataset.type)) el.value = (value || []).join(", ");
     else el.value = value === null ? "" : value;
   }
   if (editor) editor.fill(server.assertions);
