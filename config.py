@@ -161,6 +161,8 @@ class Config:
     TARGET_DENY_NETWORKS = env("TARGET_DENY_NETWORKS", "default")
     TARGET_ALLOW_NETWORKS = env("TARGET_ALLOW_NETWORKS", "")
     PUBLIC_URL = env("PUBLIC_URL", f"http://localhost:{env('PORT', '5000')}")  # follows PORT
+    # How icmp checks send (pulseguard/checks/icmp.py): auto, unprivileged or privileged.
+    ICMP_MODE = env("ICMP_MODE", "auto")
     PUSH_BODY_LIMIT = int(env("PUSH_BODY_LIMIT", 10000))  # bytes of a push ping's body kept
     PUSH_SWEEP_INTERVAL_S = float(env("PUSH_SWEEP_INTERVAL_S", 1))  # push deadline sweeps
     PUSH_BATCH_SIZE = int(env("PUSH_BATCH_SIZE", 200))  # pings recorded per transaction

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from pulseguard.checks import icmp
 from pulseguard.extensions import db
 
 bp = Blueprint("health", __name__)
@@ -34,6 +35,8 @@ def readyz():
             checks["redis"] = f"error: {type(error).__name__}"
     failed = sorted(name for name, state in checks.items() if state != "ok")
     body = {"status": "ok" if not failed else "unavailable", "checks": checks}
+    # Not a reason to be unready (most servers need no ICMP), but said where operators look.
+    body["icmp"] = icmp.capability(current_app.config.get("ICMP_MODE") or "auto")
     if failed:
         body.update(code=503, message=f"Not ready: {', '.join(failed)} not answering.")
     return jsonify(body), 503 if failed else 200

@@ -5,7 +5,7 @@ issuer, SANs, validity, SHA-256 fingerprint). `cert_events` records each expiry 
 certificate crossed, once per threshold per fingerprint (the unique key).
 
 Revision ID: 0016
-Revises: 0060
+Revises: 0023
 Create Date: 2026-12-01 19:10:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = "0016"
-down_revision = "0010"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

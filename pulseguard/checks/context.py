@@ -14,12 +14,14 @@ class ProbeContext:
 
     http: HttpProber = field(default_factory=HttpProber)
     guard: Guard = field(default_factory=Guard)  # TCP's; HttpProber holds the same one
+    icmp_mode: str = "auto"  # ICMP_MODE (checks/icmp.py)
 
     @classmethod
     def of(cls, config, **http) -> "ProbeContext":
         """Build the context a config asks for: its guard, and an HttpProber that uses it."""
         guard = guard_of(config)
-        return cls(guard=guard, http=HttpProber(guard=guard, **http))
+        icmp_mode = config.get("ICMP_MODE") or "auto"
+        return cls(guard=guard, http=HttpProber(guard=guard, **http), icmp_mode=icmp_mode)
 
 
 @cache

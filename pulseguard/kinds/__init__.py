@@ -9,11 +9,11 @@ OpenAPI document), the check engine, notifications and the dashboard's form all 
 from types import SimpleNamespace
 
 from pulseguard.checks.target import Target
-from pulseguard.kinds import dns, http, push, tcp
+from pulseguard.kinds import dns, http, icmp, push, tcp
 from pulseguard.kinds.kind import COMMON_COLUMNS, Kind
 
 KINDS: dict[str, Kind] = {
-    kind.name: kind for kind in (http.HTTPS, http.HTTP, tcp.TCP, dns.DNS, push.PUSH)
+    kind.name: kind for kind in (http.HTTPS, http.HTTP, tcp.TCP, dns.DNS, icmp.ICMP, push.PUSH)
 }
 
 

@@ -32,6 +32,8 @@ class Kind:
       PushMonitor row), in the same transaction.
     - `needs_host`: False for a kind whose servers have no host (push).
     - `form`: the dashboard template with the kind's own form fields, or None.
+    - `budget(row)`: how long one probe may take in all, when it is not `timeout` (icmp: count x
+      interval + the wait for the last reply); None: the server's timeout.
     """
 
     name: str
@@ -46,6 +48,7 @@ class Kind:
     check: Callable[[Any, dict], Mapping[str, list[str]]] = field(default=lambda server, data: {})
     form: str | None = None
     needs_host: bool = True
+    budget: Callable[[Any], float] | None = None
 
     @property
     def active(self) -> bool:
@@ -59,7 +62,7 @@ class Kind:
             protocol=self.name,
             host=row.host,
             port=row.port,
-            timeout_s=float(row.timeout_s or 10.0),
+            timeout_s=self.budget(row) if self.budget else float(row.timeout_s or 10.0),
             options=self.options(row),
             probe=self.probe or _passive,
         )

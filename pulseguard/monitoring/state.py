@@ -29,6 +29,8 @@ def next_status(
             and outcome.response_time_ms is not None
             and outcome.response_time_ms > degraded_threshold_ms
         )
+        if outcome.degraded:
+            return Verdict(Health.DEGRADED, 0, outcome.message)
         if slow:
             message = f"Slow: {outcome.response_time_ms:.0f} ms > {degraded_threshold_ms} ms"
             return Verdict(Health.DEGRADED, 0, message)

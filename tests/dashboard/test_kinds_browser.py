@@ -46,3 +46,32 @@ def test_a_dns_server_is_added_with_its_own_fields_and_errors(live_app, page):
     assert page.input_value("#dns-expected") == "10 mx.example.test"  # stored canonical
     assert page.input_value("#dns-match") == "all"
     page.console.assert_clean(["422 /api/servers/"])
+
+
+def test_an_icmp_server_is_added_with_its_own_fields_and_errors(live_app, page):
+    open_new_server_form(page, live_app)
+    page.fill("#name", "router")
+    page.select_option("#protocol", "icmp")
+    assert page.is_hidden("#path") and page.is_visible("#icmp-count")
+    page.fill("#host", "127.0.0.1")
+    page.fill("#icmp-down_loss_pct", "50")
+    page.fill("#icmp-degraded_loss_pct", "60")
+    page.click("#server-form button[type=submit]")
+    page.wait_for_selector("[data-error-for='icmp.degraded_loss_pct']:not(:empty)")
+    assert page.inner_text("[data-error-for='icmp.degraded_loss_pct']") == (
+        "Must be below down_loss_pct."
+    )
+    page.fill("#icmp-degraded_loss_pct", "20")
+    page.fill("#icmp-count", "2")
+    page.click("#server-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/servers/\d+$"))
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#server-target:has-text('icmp://127.0.0.1')")
+
+    page.click("#edit")
+    page.wait_for_url(re.compile(r"/servers/\d+/edit$"))
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.input_value("#protocol") == "icmp"
+    assert page.input_value("#icmp-count") == "2"
+    assert page.input_value("#icmp-degraded_loss_pct") == "20"
+    page.console.assert_clean(["422 /api/servers/"])
