@@ -2,15 +2,32 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pulseguard.extensions import db
 from pulseguard.models.types import BigId, UTCDateTime, utcnow
 
+# One first attempt per config, incident and event that happens once per outage: two workers
+# that both recorded the same outage (two status changes) send one message, not two.
+ONCE_PER_INCIDENT = text(
+    "attempt = 1 AND incident_id IS NOT NULL AND event IN ('failure', 'degraded', 'recovery')"
+)
+
 
 class NotificationDelivery(db.Model):
     __tablename__ = "notification_deliveries"
+    __table_args__ = (
+        Index(
+            "uq_notification_deliveries_once",
+            "config_id",
+            "incident_id",
+            "event",
+            unique=True,
+            postgresql_where=ONCE_PER_INCIDENT,
+            sqlite_where=ONCE_PER_INCIDENT,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     config_id: Mapped[int] = mapped_column(
@@ -22,6 +39,10 @@ class NotificationDelivery(db.Model):
     )
     status_change_id: Mapped[int | None] = mapped_column(
         ForeignKey("status_changes.id", ondelete="SET NULL")
+    )
+    # The incident the message is about (reminders are counted per incident); None: none.
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id", ondelete="SET NULL"), index=True
     )
     event: Mapped[str] = mapped_column(String(20))  # failure | recovery | reminder | test
     attempt: Mapped[int] = mapped_column(default=1)

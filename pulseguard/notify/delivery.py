@@ -19,6 +19,7 @@ from pulseguard.models import (
 )
 from pulseguard.models.types import utcnow
 from pulseguard.notify.events import covers, wants
+from pulseguard.notify.incident_of import incident_of
 from pulseguard.notify.message import Notice, render
 from pulseguard.notify.transport import Message, TransportError
 
@@ -49,9 +50,10 @@ def retry_delay(attempt: int) -> float | None:
 
 
 def notice(
-    server: Server, kind: str, old: str, new: str, detail: str, at, change_id=None, lasted_s=None
-) -> Notice:
-    """The facts a message about a server is made of."""
+    server: Server, kind: str, old: str, new: str, detail: str, at, change_id=None, lasted_s=None,
+    incident=None,
+) -> Notice:  # fmt: skip
+    """The facts a message about a server is made of (`incident`: notify/incident_of.py)."""
     return Notice(
         kind=kind,
         server_id=server.id,
@@ -65,6 +67,9 @@ def notice(
         server_key=getattr(server, "key", None),
         protocol=server.protocol,
         lasted_s=lasted_s,
+        incident_id=incident.id if incident else None,
+        incident_started=incident.started_at if incident else None,
+        incident_s=incident.duration_s(utcnow()) if incident else None,
     )
 
 
@@ -105,12 +110,15 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     server = db.session.get(Server, change.server_id)
     if server is None or not covers(config, server):
         return None
+    incident = incident_of(change)
     facts = notice(
         server, event, change.old_status, change.new_status, change.message, change.created_at,
-        change.id, lasted(change, event),
+        change.id, lasted(change, event), incident,
     )  # fmt: skip
     channel, recipient = config.notification_type, config.recipient
-    settings = settings_of(config, dedup=f"pulseguard-server-{server.id}")
+    # PagerDuty's trigger and resolve are paired by the incident (by the server without one).
+    dedup = f"pulseguard-incident-{incident.id}" if incident else f"pulseguard-server-{server.id}"
+    settings = settings_of(config, dedup=dedup)
     message = render(facts, current_app.config["PUBLIC_URL"])
     # Committed before sending (so no transaction, nor SQLite lock, is held while the network is
     # slow): a worker killed during the attempt leaves this row, which notify/resume.py picks up.
@@ -127,8 +135,7 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
 def settings_of(config: NotificationConfig, dedup: str | None = None) -> dict:
     """What a transport needs of a config besides its recipient.
 
-    `dedup` pairs PagerDuty's trigger and resolve: one open alert per server (until incidents
-    give each outage its own id).
+    `dedup` pairs PagerDuty's trigger and resolve: one alert per incident.
     """
     return {
         "channel": config.notification_type,
@@ -229,11 +236,14 @@ def claim(config_id: int, facts: Notice, attempt: int) -> int | None:
 
 
 def insert(config_id: int, facts: Notice, attempt: int, **fields) -> int | None:
-    """Store one attempt row and return its id; None when the config was deleted meanwhile."""
+    """Store one attempt row and return its id; None when the config was deleted meanwhile, or
+    when another worker already made this first attempt for the incident (models'
+    ONCE_PER_INCIDENT: two status changes of one outage send one message)."""
     row = NotificationDelivery(
         config_id=config_id,
         server_id=facts.server_id,
         status_change_id=facts.status_change_id,
+        incident_id=facts.incident_id,
         event=facts.kind,
         attempt=attempt,
         **fields,

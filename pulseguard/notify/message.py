@@ -33,6 +33,10 @@ class Notice:
     protocol: str | None = None
     # How long the state before lasted (a recovery: the outage), or a reminder's outage so far.
     lasted_s: float | None = None
+    # The incident it is about: its id, start, and duration (so far, while open).
+    incident_id: int | None = None
+    incident_started: datetime | None = None
+    incident_s: float | None = None
 
 
 def server_link(public_url: str, server_id: int | None) -> str:
@@ -63,6 +67,8 @@ def render(event: Notice, public_url: str) -> Message:
         ]
         if event.lasted_s is not None:
             lines.append(f"{LASTED[event.kind]} {duration(event.lasted_s)}.")
+        if event.incident_id is not None:
+            lines.append(incident_line(event))
     text = "\n".join([*lines, "", link, ""])
     html = "".join(f"<p>{escape(line)}</p>" for line in lines)
     html += f'<p><a href="{escape(link, quote=True)}">{escape(link)}</a></p>'
@@ -75,6 +81,14 @@ def render(event: Notice, public_url: str) -> Message:
         payload=payload(event, link),
         short=short,
     )
+
+
+def incident_line(event: Notice) -> str:
+    """Name the incident and how long it has lasted."""
+    took = duration(event.incident_s or 0)
+    if event.kind == "recovery":
+        return f"Incident #{event.incident_id} resolved after {took}."
+    return f"Incident #{event.incident_id}, open for {took}."
 
 
 LASTED = {"recovery": "It was down for", "reminder": "Down for", "failure": "It was up for"}
@@ -109,7 +123,15 @@ def payload(event: Notice, link: str) -> dict:
         "old_status": event.old_status,
         "new_status": event.new_status,
         "message": event.detail,
-        "incident": None,
+        "incident": None
+        if event.incident_id is None
+        else {
+            "id": event.incident_id,
+            "started_at": event.incident_started.isoformat().replace("+00:00", "Z")
+            if event.incident_started
+            else None,
+            "duration_seconds": None if event.incident_s is None else round(event.incident_s),
+        },
         "lasted_seconds": None if event.lasted_s is None else round(event.lasted_s),
         "timestamp": time,
         "time": time,

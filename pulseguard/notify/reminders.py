@@ -1,8 +1,20 @@
-"""Reminders: the failure message again every `reminder_minutes` while a server stays down."""
+"""Reminders, keyed on the open incident (API-NEXT §6).
+
+While an incident is open and not acknowledged, each config that covers its server (its own, or
+an owner-wide one whose tags match) and has a `reminder_minutes` gets the message again every
+that many minutes after the incident was detected, at most `max_reminders` times for that
+incident (0: no limit). An acknowledgement stops them; taking it back starts them again a period
+later. A degraded incident reminds only configs that subscribe to `degraded`.
+
+Each sweep claims a config with a compare-and-set of its `reminded_at`, so that two schedulers
+never remind twice; the reminders themselves are counted per (config, incident) from the
+recorded deliveries.
+"""
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import func, select, update
 
 from pulseguard.extensions import db
 from pulseguard.models import (
@@ -11,11 +23,11 @@ from pulseguard.models import (
     NotificationConfig,
     NotificationDelivery,
     Server,
-    ServerStatus,
     StatusChange,
 )
 from pulseguard.models.monitored import alerting_now
 from pulseguard.models.types import utcnow
+from pulseguard.notify.events import covers, events_of, wants
 from pulseguard.notify.runner import run_delivery
 from pulseguard.queueing import NOTIFY
 from pulseguard.queueing.enqueue import enqueue_many
@@ -23,87 +35,121 @@ from pulseguard.sql import rowcount
 
 
 def send_reminders() -> int:
-    """Enqueue a reminder per config whose server stayed down another period; return how many."""
+    """Enqueue the reminders due now for open, unacknowledged incidents; return how many."""
     now = utcnow()
-    due = _candidates()
-    outages = _latest_outages({row.server_id for row in due})
-    rounds = _rounds({row.id for row in due}, {change for change, _ in outages.values()})
-    claimed = []
-    for row in due:
-        outage = outages.get(row.server_id)
-        if outage is None:
-            continue
-        change_id, down_since = outage
-        if row.max_reminders and rounds.get((row.id, change_id), 0) >= row.max_reminders:
-            continue  # this outage had all the reminders the config asked for
-        last: datetime = max(down_since, row.reminded_at or down_since)
-        if now - last >= timedelta(minutes=row.reminder_minutes) and _claim(row, now):
-            claimed.append((row.id, change_id, "reminder"))
+    incidents = _open_incidents()
+    if not incidents:
+        return 0
+    configs = _configs({row.server_id for row in incidents}, {row.owner_id for row in incidents})
+    changes = _latest_outages({row.server_id for row in incidents})
+    pairs = [
+        (config, incident)
+        for incident in incidents
+        for config in configs
+        if covers(config, _Server(incident.server_id, incident.owner_id, incident.tags))
+        and wants(config, "reminder")
+        and (incident.current_status == Health.DOWN or "degraded" in events_of(config))
+        and incident.server_id in changes
+    ]
+    history = _history({c.id for c, _ in pairs}, {i.id for _, i in pairs})
+    due: dict[int, list[tuple]] = {}
+    for config, incident in pairs:
+        count, last = history.get((config.id, incident.id), (0, None))
+        if config.max_reminders and count >= config.max_reminders:
+            continue  # this incident had all the reminders the config asked for
+        since = max(t for t in (incident.detected_at, last, _own_mark(config, incident)) if t)
+        if now - since >= timedelta(minutes=config.reminder_minutes):
+            due.setdefault(config.id, []).append(
+                (config.id, changes[incident.server_id], "reminder")
+            )
+    claimed = [
+        job
+        for config in configs
+        if config.id in due and _claim(config, now)
+        for job in due[config.id]
+    ]
     db.session.commit()
     enqueue_many(NOTIFY, run_delivery, claimed, result_ttl=300)
     return len(claimed)
 
 
-def _candidates():
-    """Configs that want reminders, of alerting servers that are down now."""
+def _own_mark(config, incident) -> datetime | None:
+    """A server's own config: its reminded_at (moved to now when an ack is taken back)."""
+    return config.reminded_at if config.server_id == incident.server_id else None
+
+
+def _open_incidents():
+    """Open, unacknowledged incidents of servers that alert now."""
     stmt = (
         select(
-            NotificationConfig.id,
-            NotificationConfig.server_id,
-            NotificationConfig.reminder_minutes,
-            NotificationConfig.reminded_at,
-            NotificationConfig.max_reminders,
+            Incident.id,
+            Incident.server_id,
+            Incident.detected_at,
+            Incident.current_status,
+            Server.owner_id,
+            Server.tags,
         )
-        .join(Server, Server.id == NotificationConfig.server_id)
-        .join(ServerStatus, ServerStatus.server_id == NotificationConfig.server_id)
-        .where(
-            NotificationConfig.enabled.is_(True),
-            NotificationConfig.notify_on_failure.is_(True),
-            NotificationConfig.reminder_minutes.is_not(None),
-            alerting_now(),
-            ServerStatus.health == Health.DOWN,
-            ~exists().where(  # an acknowledged incident silences its reminders
-                Incident.server_id == NotificationConfig.server_id,
-                Incident.state == "open",
-                Incident.acknowledged_at.is_not(None),
-            ),
-        )
+        .join(Server, Server.id == Incident.server_id)
+        .where(Incident.state == "open", Incident.acknowledged_at.is_(None), alerting_now())
     )
     return db.session.execute(stmt).all()
 
 
-def _latest_outages(server_ids) -> dict[int, tuple[int, datetime]]:
-    """Return {server_id: (id, time) of its latest change to down}."""
-    if not server_ids:
-        return {}
-    latest = (
-        select(func.max(StatusChange.id))
-        .where(StatusChange.server_id.in_(server_ids), StatusChange.new_status == Health.DOWN)
+def _configs(server_ids, owner_ids):
+    """Enabled configs with reminders, of these servers or owner-wide of these owners."""
+    stmt = select(
+        NotificationConfig.id,
+        NotificationConfig.server_id,
+        NotificationConfig.owner_id,
+        NotificationConfig.tags,
+        NotificationConfig.events,
+        NotificationConfig.notify_on_failure,
+        NotificationConfig.notify_on_recovery,
+        NotificationConfig.reminder_minutes,
+        NotificationConfig.reminded_at,
+        NotificationConfig.max_reminders,
+    ).where(
+        NotificationConfig.enabled.is_(True),
+        NotificationConfig.reminder_minutes.is_not(None),
+        NotificationConfig.server_id.in_(server_ids)
+        | (NotificationConfig.server_id.is_(None) & NotificationConfig.owner_id.in_(owner_ids)),
+    )
+    return db.session.execute(stmt.order_by(NotificationConfig.id)).all()
+
+
+def _latest_outages(server_ids) -> dict[int, int]:
+    """Return {server_id: id of its latest change to down or degraded} (what a reminder repeats)."""
+    rows = db.session.execute(
+        select(StatusChange.server_id, func.max(StatusChange.id))
+        .where(
+            StatusChange.server_id.in_(server_ids),
+            StatusChange.new_status.in_((Health.DOWN, Health.DEGRADED)),
+        )
         .group_by(StatusChange.server_id)
     )
-    rows = db.session.execute(
-        select(StatusChange.server_id, StatusChange.id, StatusChange.created_at).where(
-            StatusChange.id.in_(latest)
-        )
-    )
-    return {row.server_id: (row.id, row.created_at) for row in rows}
+    return {server_id: change_id for server_id, change_id in rows}
 
 
-def _rounds(config_ids, change_ids) -> dict[tuple[int, int | None], int]:
-    """Return {(config_id, change_id): reminders sent so far for that outage}."""
-    if not config_ids or not change_ids:
+def _history(config_ids, incident_ids) -> dict[tuple[int, int | None], tuple[int, datetime]]:
+    """Return {(config_id, incident_id): (reminders so far, when the last was made)}."""
+    if not config_ids:
         return {}
     rows = db.session.execute(
-        select(NotificationDelivery.config_id, NotificationDelivery.status_change_id, func.count())
+        select(
+            NotificationDelivery.config_id,
+            NotificationDelivery.incident_id,
+            func.count(),
+            func.max(NotificationDelivery.created_at),
+        )
         .where(
             NotificationDelivery.event == "reminder",
             NotificationDelivery.attempt == 1,
             NotificationDelivery.config_id.in_(config_ids),
-            NotificationDelivery.status_change_id.in_(change_ids),
+            NotificationDelivery.incident_id.in_(incident_ids),
         )
-        .group_by(NotificationDelivery.config_id, NotificationDelivery.status_change_id)
+        .group_by(NotificationDelivery.config_id, NotificationDelivery.incident_id)
     )
-    return {(config, change): count for config, change, count in rows}
+    return {(config, incident): (count, last) for config, incident, count, last in rows}
 
 
 def _claim(row, now) -> bool:
@@ -117,3 +163,9 @@ def _claim(row, now) -> bool:
         .execution_options(synchronize_session=False)
     )
     return rowcount(result) == 1
+
+
+class _Server(NamedTuple):
+    id: int
+    owner_id: int
+    tags: list | None

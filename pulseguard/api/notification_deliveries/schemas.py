@@ -13,6 +13,12 @@ class NotificationDeliverySchema(Schema):
     config = fields.Int(attribute="config_id", dump_only=True)
     server = fields.Int(attribute="server_id", dump_only=True, allow_none=True)
     status_change = fields.Int(attribute="status_change_id", dump_only=True, allow_none=True)
+    incident = fields.Int(
+        attribute="incident_id",
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The incident the message was about"},
+    )
     event = fields.Str(dump_only=True, metadata={"enum": list(EVENTS)})
     attempt = fields.Int(dump_only=True)
     outcome = fields.Str(dump_only=True, metadata={"enum": list(OUTCOMES)})
