@@ -6,7 +6,7 @@ that allows one first attempt of `failure`, `degraded` and `recovery` per config
 (two workers recording the same outage send one message).
 
 Revision ID: 0041
-Revises: 0070
+Revises: 0016
 Create Date: 2026-12-01 19:10:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = '0041'
-down_revision = '0070'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
