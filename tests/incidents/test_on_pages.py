@@ -10,7 +10,7 @@ SUMMARY = "/api/public/status-pages/acme/"
 def test_a_public_update_shows_on_the_page_at_once_and_a_private_one_never(
     app,
     client,
-    page_of,
+    page_of,  # noqa: F811
     as_alice,  # noqa: F811
 ):
     _page, web, _db = page_of()
