@@ -4,7 +4,8 @@ import logging
 from http import HTTPStatus
 
 from flask import jsonify
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from pulseguard.extensions import db
@@ -51,6 +52,19 @@ def handle_name_taken(error):
     return error_response(409, error.message)
 
 
+def handle_database_busy(error):
+    """No database connection to be had now (pool exhausted, database down or locked): 503.
+
+    Many streams connecting at once can take every pooled connection for a moment; the client is
+    told to come back rather than handed a 500 (the pool's size is `SQLALCHEMY_ENGINE_OPTIONS`).
+    """
+    db.session.rollback()
+    log.warning("Database busy: %s", type(error).__name__)
+    response = error_response(503, "The database is busy or unreachable: retry shortly.")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def handle_unexpected(error):
     db.session.rollback()
     log.exception("Unhandled error")
@@ -62,4 +76,6 @@ def init_app(app):
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(UsernameTakenError, handle_name_taken)
     app.register_error_handler(ServerKeyTakenError, handle_name_taken)
+    app.register_error_handler(PoolTimeout, handle_database_busy)
+    app.register_error_handler(OperationalError, handle_database_busy)
     app.register_error_handler(Exception, handle_unexpected)
