@@ -157,6 +157,8 @@ class Config:
     CORS_ORIGINS = [o.strip() for o in env("CORS_ORIGINS", "").split(",") if o.strip()]
     TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", 0))
     MAX_CONTENT_LENGTH = int(env("MAX_BODY_BYTES", 1024 * 1024))  # larger bodies: 413
+    # POST /api/config/apply/ only: a 5,000-server export is ~2.6 MB.
+    CONFIG_MAX_BODY_BYTES = int(env("CONFIG_MAX_BODY_BYTES", 16 * 1024 * 1024))
     # Where checks and notifications may connect (pulseguard/checks/guard.py): CIDRs or groups.
     TARGET_DENY_NETWORKS = env("TARGET_DENY_NETWORKS", "default")
     TARGET_ALLOW_NETWORKS = env("TARGET_ALLOW_NETWORKS", "")

@@ -58,7 +58,7 @@ def export(args):
 APPLY_BODY = {
     "required": True,
     "description": "A version-1 document, as the export writes it: YAML 1.2 (anchors, aliases "
-    "and duplicate keys refused) or JSON. At most MAX_BODY_BYTES (1 MiB) and 5000 objects.",
+    "and duplicate keys refused) or JSON. At most CONFIG_MAX_BODY_BYTES (16 MiB) and 5000 objects.",
     "content": {
         "application/yaml": {"schema": DOCUMENT},
         "text/yaml": {"schema": DOCUMENT},
@@ -79,7 +79,7 @@ def _if_match():
 @blp.response(200, PlanSchema)
 @blp.alt_response(409, description="Another apply is running, or more deletions than max_deletes")
 @blp.alt_response(412, description="`If-Match` is not the current revision (export again)")
-@blp.alt_response(413, description="The body is larger than MAX_BODY_BYTES")
+@blp.alt_response(413, description="The body is larger than CONFIG_MAX_BODY_BYTES")
 @blp.doc(requestBody=APPLY_BODY)
 def apply_document(args):
     """Apply a document: servers matched by `key`, in one transaction (or plan it: dry_run).
