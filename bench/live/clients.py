@@ -42,23 +42,37 @@ def note(name, data):
     received[name].add(data["id"])
 
 
+RETRIES = 5
+retried = [0]
+
+
 def sse_client(name, port, token, ready):
     """Read a chunked text/event-stream with a raw socket; count each `ping` delivery."""
     received[name] = set()
-    sock = socket.create_connection((HOST, port))
     request = (
         f"GET /api/events/status/?limit=1 HTTP/1.1\r\nHost: bench\r\n"
         f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
     )
-    sock.sendall(request.encode())
-    reader = sock.makefile("rb")
-    status = reader.readline()
+    for _attempt in range(RETRIES + 1):  # a 503 (the server's pool busy) is retried, as told
+        sock = socket.create_connection((HOST, port))
+        sock.sendall(request.encode())
+        reader = sock.makefile("rb")
+        status = reader.readline()
+        headers = []
+        while (line := reader.readline()) not in (b"\r\n", b""):
+            headers.append(line)
+        if b" 503 " not in status:
+            break
+        retried[0] += 1
+        wait = next(
+            (h.split(b":")[1] for h in headers if h.lower().startswith(b"retry-after:")), b"1"
+        )
+        sock.close()
+        gevent.sleep(float(wait.strip() or 1))
     if b" 200 " not in status:
         errors.append(f"{name}: {status!r}")
         ready()
         return
-    while reader.readline() not in (b"\r\n", b""):
-        pass
     ready()
     text = ""
     while True:
@@ -152,7 +166,7 @@ def main():
     gevent.signal_handler(signal.SIGUSR1, stop.set)
     stop.wait()
     counts = {name: len(ids) for name, ids in received.items()}
-    result = {"latencies": latencies, "counts": counts, "errors": errors}
+    result = {"latencies": latencies, "counts": counts, "errors": errors, "retried": retried[0]}
     if arrivals:
         result["arrivals"] = arrivals
         result["received"] = {name: sorted(received[name]) for name in arrivals}

@@ -237,6 +237,7 @@ def figures(args, publishes, results, ready_at, stop_at, opened, mem, owner_ids)
         "publish_to_receive_max_ms": round(max(latencies, default=float("nan")) * 1000, 1),
         "web_rss_pss_mib": mem,
         "errors": sum(len(r.get("errors", [])) for r in results),
+        "opens_retried_after_503": sum(r.get("retried", 0) for r in results),
         "error_samples": sorted(
             {e.split(": ", 1)[-1][:120] for r in results for e in r.get("errors", [])}
         )[:5],
