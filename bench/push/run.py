@@ -230,6 +230,11 @@ def sweep(args):
             due = conn.execute(
                 "select count(*) from push_monitors where next_expected_at <= now()"
             ).fetchone()[0]
+            unmarked = conn.execute(  # deadlines over 2 s ago with no missed result: failures
+                "select count(*) from push_monitors m where m.next_expected_at"
+                " <= now() - interval '2 seconds' and not exists (select 1 from ping_results r"
+                " where r.server_id = m.server_id and r.kind = 'missed')"
+            ).fetchone()[0]
         lateness = sorted(float(r[0]) for r in rows)
 
         def pct(q):
@@ -244,6 +249,7 @@ def sweep(args):
             "late_by_s_p99": pct(0.99) if lateness else None,
             "late_by_s_max": round(lateness[-1], 3) if lateness else None,
             "within_2s": sum(1 for x in lateness if x <= 2.0),
+            "passed_over_2s_ago_unmarked": unmarked,
             "cpu_s_pulseguard": round(after[0] - before[0], 2),
             "cpu_s_postgres": round(after[1] - before[1], 2),
             "median_s": round(statistics.median(lateness), 3) if lateness else None,
