@@ -44,6 +44,8 @@ class NotificationDelivery(db.Model):
     incident_id: Mapped[int | None] = mapped_column(
         ForeignKey("incidents.id", ondelete="SET NULL"), index=True
     )
+    # What an announcement is about ("window:3:active:…", "cert:12"); None for status changes.
+    ref: Mapped[str | None] = mapped_column(String(120), index=True)
     event: Mapped[str] = mapped_column(String(20))  # failure | recovery | reminder | test
     attempt: Mapped[int] = mapped_column(default=1)
     outcome: Mapped[str] = mapped_column(String(20))  # sent | retrying | failed

@@ -31,6 +31,7 @@ from pulseguard.models.monitored import SKIP
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring import incidents, timeline
 from pulseguard.monitoring.incident_events import publish_incidents
+from pulseguard.notify import maintenance as maintenance_notice
 from pulseguard.notify import triggers
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Applied:
     change_ids: list[int] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     incidents: list[int] = field(default_factory=list)
+    announcements: list[dict] = field(default_factory=list)  # notify/maintenance.py
 
 
 def combine(modes: list[tuple[str, str]]) -> str:
@@ -105,7 +107,7 @@ def apply_windows(now: datetime | None = None) -> Applied:
     if leaving:
         left, change_ids, touched = _leave(leaving, current, now)
         applied.left, applied.change_ids, applied.incidents = left, change_ids, touched
-    applied.events = _claim_window_events(relevant, held, covered)
+    applied.events = _claim_window_events(relevant, held, covered, applied.announcements)
     db.session.commit()
     _after_commit(applied)
     return applied
@@ -244,8 +246,11 @@ def _leave(ids: list[int], current: dict[int, str], now: datetime):
     return sorted(left), change_ids, touched
 
 
-def _claim_window_events(windows, held, covered) -> list[dict]:
-    """Claim each window's start or end (compare-and-set of active_since); return its events."""
+def _claim_window_events(windows, held, covered, announcements: list[dict]) -> list[dict]:
+    """Claim each window's start or end (compare-and-set of active_since); return its events.
+
+    The starts and ends to notify (notify_start_end) are appended to `announcements`.
+    """
     events = []
     for window in windows:
         occurrence = held[window.id]
@@ -265,7 +270,13 @@ def _claim_window_events(windows, held, covered) -> list[dict]:
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue
-        events.append(window_event(window, "active" if new else "ended", covered[window.id]))
+        state = "active" if new else "ended"
+        events.append(window_event(window, state, covered[window.id]))
+        facts = maintenance_notice.window_facts(
+            window, state, new or window.active_since, covered[window.id]
+        )
+        if facts:
+            announcements.append(facts)
     return events
 
 
@@ -291,6 +302,8 @@ def _after_commit(applied: Applied) -> None:
         bus.publish(applied.events)
     if applied.incidents:
         publish_incidents(applied.incidents)
+    if applied.announcements:
+        maintenance_notice.announce_windows(applied.announcements)
     if applied.change_ids:
         try:
             triggers.enqueue_for_changes(applied.change_ids)

@@ -92,12 +92,16 @@ def lasted(change: StatusChange, event: str) -> float | None:
     return None if began is None else (change.created_at - began).total_seconds()
 
 
-def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1) -> str | None:
+def deliver(
+    config_id: int, change_id: int | None, event: str, attempt: int = 1, facts: dict | None = None
+) -> str | None:
     """Make one delivery attempt of an event to a config; return its outcome (None: skipped).
 
     "retrying" means that this attempt failed and another is due after retry_delay(attempt): the
-    caller (notify/runner.py) schedules it.
+    caller (notify/runner.py) schedules it. `facts`: an announcement (notify/announce.py).
     """
+    if facts is not None:
+        return deliver_announcement(config_id, event, attempt, facts)
     config = db.session.get(NotificationConfig, config_id)
     change = db.session.get(StatusChange, change_id) if change_id else None
     if config is None or change is None or not config.enabled:
@@ -111,7 +115,7 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     if server is None or not covers(config, server):
         return None
     incident = incident_of(change)
-    facts = notice(
+    about = notice(
         server, event, change.old_status, change.new_status, change.message, change.created_at,
         change.id, lasted(change, event), incident,
     )  # fmt: skip
@@ -119,9 +123,14 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     # PagerDuty's trigger and resolve are paired by the incident (by the server without one).
     dedup = f"pulseguard-incident-{incident.id}" if incident else f"pulseguard-server-{server.id}"
     settings = settings_of(config, dedup=dedup)
-    message = render(facts, current_app.config["PUBLIC_URL"])
+    message = render(about, current_app.config["PUBLIC_URL"])
     # Committed before sending (so no transaction, nor SQLite lock, is held while the network is
     # slow): a worker killed during the attempt leaves this row, which notify/resume.py picks up.
+    return attempt_send(config_id, channel, recipient, message, settings, about, attempt)
+
+
+def attempt_send(config_id, channel, recipient, message, settings, facts, attempt) -> str | None:
+    """Claim the attempt, send, record how it ended; return the outcome (None: not claimed)."""
     row_id = claim(config_id, facts, attempt)
     if row_id is None:
         return None
@@ -130,6 +139,48 @@ def deliver(config_id: int, change_id: int | None, event: str, attempt: int = 1)
     outcome = "sent" if error is None else ("retrying" if delay is not None else "failed")
     finish(channel, config_id, row_id, facts, attempt, outcome, error, took)
     return outcome
+
+
+def deliver_announcement(config_id: int, event: str, attempt: int, facts: dict) -> str | None:
+    """Make one attempt of an announcement (maintenance, incident update, certificate)."""
+    config = db.session.get(NotificationConfig, config_id)
+    if config is None or not config.enabled or not wants(config, event):
+        return None
+    if already_announced(config_id, facts["ref"], attempt):
+        return None
+    notice = announcement_notice(event, facts)
+    message = render(notice, current_app.config["PUBLIC_URL"])
+    settings = settings_of(config, dedup=f"pulseguard-{facts['ref']}")
+    channel, recipient = config.notification_type, config.recipient
+    return attempt_send(config_id, channel, recipient, message, settings, notice, attempt)
+
+
+def announcement_notice(event: str, facts: dict) -> Notice:
+    return Notice(
+        kind=event,
+        server_id=facts.get("server_id"),
+        server_name=facts.get("server_name") or "",
+        target="",
+        old_status="",
+        new_status=facts.get("status") or "",
+        detail=" ".join(facts.get("lines") or ()),
+        at=utcnow(),
+        incident_id=facts.get("incident_id"),
+        headline=facts.get("headline"),
+        lines=tuple(facts.get("lines") or ()),
+        ref=facts["ref"],
+        extra=facts.get("extra") or {},
+    )
+
+
+def already_announced(config_id: int, ref: str, attempt: int) -> bool:
+    """Tell whether this attempt of an announcement ran already, or it was delivered."""
+    stmt = select(NotificationDelivery.id).where(
+        NotificationDelivery.config_id == config_id,
+        NotificationDelivery.ref == ref,
+        (NotificationDelivery.attempt == attempt) | (NotificationDelivery.outcome == "sent"),
+    )
+    return db.session.scalar(stmt.limit(1)) is not None
 
 
 def settings_of(config: NotificationConfig, dedup: str | None = None) -> dict:
@@ -244,6 +295,7 @@ def insert(config_id: int, facts: Notice, attempt: int, **fields) -> int | None:
         server_id=facts.server_id,
         status_change_id=facts.status_change_id,
         incident_id=facts.incident_id,
+        ref=facts.ref,
         event=facts.kind,
         attempt=attempt,
         **fields,

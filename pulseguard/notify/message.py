@@ -13,7 +13,11 @@ HEADLINES = {
     "reminder": "STILL DOWN",
     "test": "Test notification",
     "disabled": "Notifications disabled",
+    "maintenance": "Maintenance",
+    "incident_update": "Incident update",
+    "cert_expiring": "Certificate expiring",
 }
+SUBJECT_MAX = 60  # characters: what a phone's lock screen shows of a subject
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,11 @@ class Notice:
     incident_id: int | None = None
     incident_started: datetime | None = None
     incident_s: float | None = None
+    # An announcement (notify/announce.py): its own headline, lines, ref and webhook fields.
+    headline: str | None = None
+    lines: tuple[str, ...] = ()
+    ref: str | None = None
+    extra: dict | None = None
 
 
 def server_link(public_url: str, server_id: int | None) -> str:
@@ -50,8 +59,10 @@ def render(event: Notice, public_url: str) -> Message:
     """Render an event as a message for every channel."""
     link = server_link(public_url, event.server_id)
     when = event.at.strftime("%Y-%m-%d %H:%M:%S UTC")
-    headline = f"{HEADLINES[event.kind]}: {event.server_name}"
-    if event.kind == "test":
+    headline = event.headline or f"{HEADLINES[event.kind]}: {event.server_name}"
+    if event.lines:
+        lines = list(event.lines)
+    elif event.kind == "test":
         lines = [f"This is a test notification from PulseGuard for {event.server_name}."]
     elif event.kind == "disabled":
         lines = [
@@ -75,12 +86,18 @@ def render(event: Notice, public_url: str) -> Message:
     short = f"PulseGuard {headline} ({event.target}) {event.detail}".strip()
     return Message(
         event=event.kind,
-        subject=f"[PulseGuard] {headline}",
+        subject=subject(headline),
         text=text,
         html=f"<html><body>{html}</body></html>",
         payload=payload(event, link),
         short=short,
     )
+
+
+def subject(headline: str) -> str:
+    """Return "[PulseGuard] <headline>", cut to SUBJECT_MAX characters."""
+    text = f"[PulseGuard] {headline}"
+    return text if len(text) <= SUBJECT_MAX else text[: SUBJECT_MAX - 1].rstrip() + "…"
 
 
 def incident_line(event: Notice) -> str:
@@ -115,7 +132,7 @@ def payload(event: Notice, link: str) -> dict:
     """
     time = event.at.isoformat().replace("+00:00", "Z")
     server = {"id": event.server_id, "key": event.server_key, "name": event.server_name}
-    return {
+    return (event.extra or {}) | {
         "event": event.kind,
         "server": server | {"protocol": event.protocol, "target": event.target},
         "status": event.new_status,

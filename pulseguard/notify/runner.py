@@ -34,10 +34,16 @@ def pool_for(app) -> Pool:
     return pool
 
 
-def run_delivery(config_id: int, change_id: int | None, event: str, attempt: int = 1) -> None:
-    """Start one delivery attempt on this process's pool and return (the notify job)."""
+def run_delivery(
+    config_id: int, change_id: int | None, event: str, attempt: int = 1, facts: dict | None = None
+) -> None:
+    """Start one delivery attempt on this process's pool and return (the notify job).
+
+    `facts`: an announcement's (notify/announce.py), for events that are no status change.
+    """
     app = real_app()
-    key = (id(app), config_id, change_id, event, attempt)
+    ref = facts.get("ref") if facts else None
+    key = (id(app), config_id, change_id, event, attempt, ref)
     if key in _running:
         return  # the same job, delivered twice by the queue, is running already
     pool = pool_for(app)
@@ -46,21 +52,24 @@ def run_delivery(config_id: int, change_id: int | None, event: str, attempt: int
         pool.wait_available(timeout=FULL_POOL_WAIT_S)
         if pool.full():
             enqueue_later(
-                NOTIFY, FULL_POOL_DELAY_S, run_delivery, config_id, change_id, event, attempt
-            )
+                NOTIFY, FULL_POOL_DELAY_S, run_delivery, config_id, change_id, event, attempt,
+                facts,
+            )  # fmt: skip
             return
     _running.add(key)
-    pool.spawn(_attempt, app, key)  # embedded: this job's own greenlet waits for a slot
+    pool.spawn(_attempt, app, key, facts)  # embedded: this job's own greenlet waits for a slot
 
 
-def _attempt(app, key):
-    _app_id, config_id, change_id, event, attempt = key
+def _attempt(app, key, facts=None):
+    _app_id, config_id, change_id, event, attempt, _ref = key
     try:
         with app.app_context():
             delay = retry_delay(attempt)
-            outcome = deliver(config_id, change_id, event, attempt)
+            outcome = deliver(config_id, change_id, event, attempt, facts)
             if outcome == "retrying" and delay is not None:
-                enqueue_later(NOTIFY, delay, run_delivery, config_id, change_id, event, attempt + 1)
+                enqueue_later(
+                    NOTIFY, delay, run_delivery, config_id, change_id, event, attempt + 1, facts
+                )
             if count_delivery(config_id, event, outcome):
                 enqueue(NOTIFY, tell_owner, config_id)
     except Exception:  # noqa: BLE001 - logged as RQ would; the next change still notifies

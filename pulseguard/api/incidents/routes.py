@@ -21,6 +21,7 @@ from pulseguard.extensions import db
 from pulseguard.models import Incident, NotificationConfig
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring.incident_events import publish_incidents
+from pulseguard.notify.incident_update import announce_update
 from pulseguard.security import current_user
 from pulseguard.sql import like_escape
 
@@ -69,7 +70,12 @@ class Incidents(MethodView):
     @blp.response(201, IncidentDetailSchema)
     def post(self, data):
         """Open a manual incident (an announcement); `message` adds its first update."""
-        return committed(manual.create(data))
+        incident = manual.create(data)
+        first = list(incident.updates)
+        opened = committed(incident)
+        for note in first:
+            announce_update(opened, note)
+        return opened
 
 
 @blp.route("/incidents/<int:incident_id>/")

@@ -9,6 +9,7 @@ from pulseguard.api.incidents.routes import NOT_FOUND
 from pulseguard.api.incidents.schemas import IncidentUpdateSchema
 from pulseguard.extensions import db
 from pulseguard.monitoring.incident_events import publish_incidents
+from pulseguard.notify.incident_update import announce_update
 
 
 @blp.route("/incidents/<int:incident_id>/updates/")
@@ -32,4 +33,5 @@ class IncidentUpdates(MethodView):
         db.session.commit()
         pagecache.clear_servers(servers)
         publish_incidents([incident.id])
+        announce_update(incident, update)
         return update

@@ -1,0 +1,76 @@
+"""Announcements: maintenance start/end, incident updates and expiring certificates.
+
+`announce(event, servers, facts)` enqueues one delivery per enabled config that covers one of
+the servers (events.covers) and subscribes to the event (events.wants), at most once per config.
+`facts` travel with the job (run_delivery's `facts`): `ref` names what the message is about, so
+that a retried or re-delivered job sends it once; `headline` and `lines` are its text, `extra`
+the fields the webhook body gains.
+"""
+
+import logging
+from typing import NamedTuple
+
+from sqlalchemy import select
+
+from pulseguard.extensions import db
+from pulseguard.models import NotificationConfig, Server
+from pulseguard.notify.events import covers, wants
+from pulseguard.notify.runner import run_delivery
+from pulseguard.queueing import NOTIFY
+from pulseguard.queueing.enqueue import enqueue_many
+
+log = logging.getLogger(__name__)
+
+
+class _Server(NamedTuple):
+    id: int
+    owner_id: int
+    tags: list | None
+
+
+def configs_for(event: str, server_ids: list[int]) -> list[tuple[int, int]]:
+    """Return (config id, server id) for every config wanting `event` of one of the servers."""
+    servers = [
+        _Server(*row)
+        for row in db.session.execute(
+            select(Server.id, Server.owner_id, Server.tags).where(Server.id.in_(server_ids))
+        ).all()
+    ]
+    if not servers:
+        return []
+    configs = db.session.execute(
+        select(
+            NotificationConfig.id,
+            NotificationConfig.server_id,
+            NotificationConfig.owner_id,
+            NotificationConfig.tags,
+            NotificationConfig.events,
+            NotificationConfig.notify_on_failure,
+            NotificationConfig.notify_on_recovery,
+        ).where(
+            NotificationConfig.enabled.is_(True),
+            NotificationConfig.server_id.in_([s.id for s in servers])
+            | (
+                NotificationConfig.server_id.is_(None)
+                & NotificationConfig.owner_id.in_({s.owner_id for s in servers})
+            ),
+        )
+    ).all()
+    found: dict[int, int] = {}
+    for server in sorted(servers):
+        for config in configs:
+            if config.id not in found and covers(config, server) and wants(config, event):
+                found[config.id] = server.id
+    return sorted(found.items())
+
+
+def announce(event: str, server_ids: list[int], facts: dict) -> None:
+    """Enqueue an announcement to every config that wants it (once per config); never raise."""
+    try:
+        jobs = [
+            (config_id, None, event, 1, facts | {"server_id": facts.get("server_id") or server_id})
+            for config_id, server_id in configs_for(event, list(server_ids))
+        ]
+        enqueue_many(NOTIFY, run_delivery, jobs, result_ttl=300)
+    except Exception:  # noqa: BLE001 - an announcement must never fail what caused it
+        log.exception("Could not announce %s %s", event, facts.get("ref"))
