@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from pulseguard import kinds
 from pulseguard.checks.outcome import FAILURE, SUCCESS, Outcome
@@ -68,6 +69,7 @@ def receive_many(items: list[tuple[Any, Ping]]) -> list[Answer | None]:
         .where(PushMonitor.server_id.in_(ids))
         .order_by(PushMonitor.server_id)
         .with_for_update()
+        .options(selectinload(PushMonitor.server))  # the batch's servers in one query
     ).all()
     monitors = {m.server_id: m for m in locked}
     answers: list[Answer | None] = []
