@@ -30,6 +30,9 @@ class Outcome:
     kind: str | None = None  # None: an active check (the API says "check")
     degraded: bool = False  # a success that is degraded all the same (icmp: packet loss)
     cert: dict | None = None  # an HTTPS check's peer certificate (checks/certificate.py)
+    # How long the probe ran, whatever its outcome (set by checks.probe; None for push pings):
+    # an error (DNS, refused, TLS) has no response time but still took time (metrics).
+    duration_s: float | None = None
 
     @property
     def ok(self) -> bool:

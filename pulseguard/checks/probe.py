@@ -1,6 +1,8 @@
 """One check of one target, whatever its kind, bounded by its timeout."""
 
 import logging
+import time
+from dataclasses import replace
 
 import gevent
 
@@ -17,6 +19,12 @@ class _DeadlineError(Exception):
 
 def probe(target: Target, context: ProbeContext | None = None) -> Outcome:
     """Check a target with its kind's probe; never raises, never outlives its timeout."""
+    started = time.perf_counter()
+    outcome = _bounded(target, context)
+    return replace(outcome, duration_s=time.perf_counter() - started)
+
+
+def _bounded(target: Target, context: ProbeContext | None) -> Outcome:
     deadline = gevent.Timeout(target.timeout_s, _DeadlineError)
     deadline.start()
     try:

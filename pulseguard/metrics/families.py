@@ -30,7 +30,8 @@ HTTP_REQUESTS = Counter(
 )
 CHECK_DURATION = Histogram(
     "pulseguard_check_duration_seconds",
-    "How long one check took (probe start to outcome).",
+    "How long one check took (probe start to outcome), every outcome including error; "
+    "push results count with their reported duration, and not at all without one.",
     (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
 SCHEDULE_LAG = Histogram(

@@ -386,10 +386,13 @@ def _events(checks, pings, ping_ids, uptime):
 
 
 def check_duration_s(target, outcome) -> float | None:
-    """How long a check took: its response time, its timeout when it timed out, else unknown.
+    """How long a check took: how long its probe ran, whatever the outcome (errors included).
 
-    An error (DNS, refused, TLS) has no response time: it is counted by outcome only.
+    Results that were not probed (push pings, a missed deadline) fall back to their response time,
+    or their timeout when they timed out; a push result with neither is counted by outcome only.
     """
+    if outcome.duration_s is not None:
+        return outcome.duration_s
     if outcome.response_time_ms is not None:
         return outcome.response_time_ms / 1000
     if outcome.status == CheckOutcome.TIMEOUT:

@@ -175,6 +175,24 @@ def test_a_timed_out_check_is_observed_with_its_timeout(shared_app, make_server)
     assert value(samples, "pulseguard_check_duration_seconds_bucket", le="10.0") == 1
 
 
+def test_a_check_whose_outcome_is_error_is_observed_too(shared_app, make_server):
+    from pulseguard.checks.probe import probe
+    from pulseguard.kinds import draft_target
+    from pulseguard.monitoring.record import record_results
+    from tests.outcomes import result
+
+    server = make_server()
+    refused = probe(draft_target("tcp", id=server["id"], host="127.0.0.1", port=free_port()))
+    assert refused.status == "error", refused
+    with shared_app.app_context():
+        target, planned, started, _ = result(server["id"], None)
+        record_results([(target, planned, started, refused)])
+    samples = scrape(shared_app.test_client())
+    assert value(samples, "pulseguard_checks_total", outcome="error") == 1
+    assert value(samples, "pulseguard_check_duration_seconds_count") == 1
+    assert value(samples, "pulseguard_check_duration_seconds_bucket", le="+Inf") == 1
+
+
 def test_known_outcomes_are_shown_at_zero_before_anything_happened(shared_app):
     samples = scrape(shared_app.test_client())
     for outcome in ("success", "failure", "timeout", "error"):
