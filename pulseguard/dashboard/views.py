@@ -93,3 +93,9 @@ def status_pages():
 def status_page_editor(page_id):
     """Edit one status page: settings, groups in order, preview."""
     return page("status_page_editor.html", page_id=page_id)
+
+
+@bp.get("/incidents")
+def incidents():
+    """Show incidents, open ones first: acknowledge, add an update, read the timeline."""
+    return page("incidents.html")
