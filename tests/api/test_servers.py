@@ -114,3 +114,15 @@ def test_delete_removes_the_server_and_its_status(as_alice, make_server):
     assert as_alice.delete(f"/api/servers/{server['id']}/").status_code == 204
     assert as_alice.get(f"/api/servers/{server['id']}/").status_code == 404
     assert as_alice.get("/api/server-status/").json == []
+
+
+@pytest.mark.parametrize("name", [" ", "   ", "\t\n", "\u3000"])
+def test_a_name_must_contain_a_non_space_character(as_alice, make_server, name):
+    created = as_alice.post("/api/servers/", json={"name": name, "host": "example.com"})
+    assert created.status_code == 422
+    assert "name" in json.dumps(created.json)
+    server = make_server()
+    patched = as_alice.patch(f"/api/servers/{server['id']}/", json={"name": name})
+    assert patched.status_code == 422
+    assert "name" in json.dumps(patched.json)
+    assert as_alice.get(f"/api/servers/{server['id']}/").json["name"] == server["name"]

@@ -38,7 +38,13 @@ class ServerFields(Schema):
     """The fields every kind of server has (the kinds add theirs: see ServerSchema)."""
 
     id = fields.Int(dump_only=True)
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.Str(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=200),
+            validate.Regexp(r"(?s).*\S", error="Must contain a non-space character."),
+        ],
+    )
     key = fields.Str(
         load_default=None,
         validate=validate.Regexp(
