@@ -90,8 +90,30 @@ def record_results(results: list[Result], once: bool = False) -> list[Recorded]:
     return recorded
 
 
+def _lock_statuses(server_ids) -> None:
+    """On PostgreSQL, lock these servers' status rows until the commit, in server id order.
+
+    Two transactions recording the same server at once (two results arriving together, a lease
+    taken over) would otherwise both read "up" and both make the up->down transition: two
+    StatusChange rows, two messages. With the lock the second waits, then reads what the first
+    committed. Server id order, as the push path locks its monitors, so two writers of
+    overlapping batches never wait for each other in a cycle. FOR NO KEY UPDATE is the lock the
+    UPDATE takes anyway. (It cannot go on the state query: PostgreSQL refuses FOR UPDATE on the
+    nullable side of its outer join.) SQLite has one writer at a time already.
+    """
+    if db.session.connection().dialect.name != "postgresql":
+        return
+    db.session.execute(
+        select(ServerStatus.id)
+        .where(ServerStatus.server_id.in_(server_ids))
+        .order_by(ServerStatus.server_id)
+        .with_for_update(key_share=True)
+    ).all()
+
+
 def _load_state(server_ids):
-    """Return {server_id: mutable state} for the servers that still exist."""
+    """Return {server_id: mutable state} for the servers that still exist, their status locked."""
+    _lock_statuses(server_ids)
     stmt = (
         select(
             Server.id,
