@@ -193,6 +193,22 @@ def test_the_overview_is_usable_on_a_phone(live_app, browser):
         context.close()
 
 
+def test_a_long_unbroken_server_name_wraps_inside_the_viewport(live_app, browser):
+    tokens = create_admin(live_app)
+    name = "n" * 200
+    add_server_via_api(live_app, tokens, name=name)
+    context = browser.new_context(viewport={"width": 1024, "height": 740})
+    page = context.new_page()
+    try:
+        sign_in(page, live_app)
+        page.wait_for_selector(f"a:text-is('{name}')")
+        table = page.evaluate("document.querySelector('#servers').getBoundingClientRect().right")
+        assert table <= 1024, f"the overview table is {table}px wide"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    finally:
+        context.close()
+
+
 def test_a_server_turns_up_then_down_live_without_reloading(live_app, page, target):
     tokens = create_admin(live_app)
     sign_in(page, live_app)
