@@ -13,8 +13,8 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from pulseguard.extensions import db
-from pulseguard.models import NotificationConfig, Server
-from pulseguard.notify.events import covers, wants
+from pulseguard.models import Server
+from pulseguard.notify.events import candidate_configs, covers, wants
 from pulseguard.notify.runner import run_delivery
 from pulseguard.queueing import NOTIFY
 from pulseguard.queueing.enqueue import enqueue_many
@@ -38,24 +38,7 @@ def configs_for(event: str, server_ids: list[int]) -> list[tuple[int, int]]:
     ]
     if not servers:
         return []
-    configs = db.session.execute(
-        select(
-            NotificationConfig.id,
-            NotificationConfig.server_id,
-            NotificationConfig.owner_id,
-            NotificationConfig.tags,
-            NotificationConfig.events,
-            NotificationConfig.notify_on_failure,
-            NotificationConfig.notify_on_recovery,
-        ).where(
-            NotificationConfig.enabled.is_(True),
-            NotificationConfig.server_id.in_([s.id for s in servers])
-            | (
-                NotificationConfig.server_id.is_(None)
-                & NotificationConfig.owner_id.in_({s.owner_id for s in servers})
-            ),
-        )
-    ).all()
+    configs = candidate_configs([s.id for s in servers], {s.owner_id for s in servers})
     found: dict[int, int] = {}
     for server in sorted(servers):
         for config in configs:

@@ -1,5 +1,9 @@
 """The events a config subscribes to, and which subscription each delivered event needs."""
 
+from sqlalchemy import select
+
+from pulseguard.extensions import db
+from pulseguard.models import NotificationConfig
 from pulseguard.states import Health
 
 EVENTS = (
@@ -49,3 +53,23 @@ def covers(config, server) -> bool:
     if config.owner_id != server.owner_id:
         return False
     return not config.tags or bool(set(config.tags) & set(server.tags or ()))
+
+
+def candidate_configs(server_ids, owner_ids):
+    """Return the enabled configs that may cover these servers: their own, or their owners'
+    owner-wide ones (rows with what `covers` and `wants` read; the tag filter is theirs)."""
+    return db.session.execute(
+        select(
+            NotificationConfig.id,
+            NotificationConfig.server_id,
+            NotificationConfig.owner_id,
+            NotificationConfig.tags,
+            NotificationConfig.events,
+            NotificationConfig.notify_on_failure,
+            NotificationConfig.notify_on_recovery,
+        ).where(
+            NotificationConfig.enabled.is_(True),
+            NotificationConfig.server_id.in_(server_ids)
+            | (NotificationConfig.server_id.is_(None) & NotificationConfig.owner_id.in_(owner_ids)),
+        )
+    ).all()

@@ -6,8 +6,8 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from pulseguard.extensions import db
-from pulseguard.models import Health, NotificationConfig, Server, StatusChange
-from pulseguard.notify.events import covers, wants
+from pulseguard.models import Health, Server, StatusChange
+from pulseguard.notify.events import candidate_configs, covers, wants
 from pulseguard.notify.runner import run_delivery
 from pulseguard.queueing import NOTIFY
 from pulseguard.queueing.enqueue import enqueue_many
@@ -51,21 +51,7 @@ def enqueue_for_changes(change_ids: list[int]) -> None:
         return
     server_ids = {row.server_id for row, _ in changes}
     owner_ids = {row.owner_id for row, _ in changes}
-    configs = db.session.execute(
-        select(
-            NotificationConfig.id,
-            NotificationConfig.server_id,
-            NotificationConfig.owner_id,
-            NotificationConfig.tags,
-            NotificationConfig.events,
-            NotificationConfig.notify_on_failure,
-            NotificationConfig.notify_on_recovery,
-        ).where(
-            NotificationConfig.enabled.is_(True),
-            NotificationConfig.server_id.in_(server_ids)
-            | (NotificationConfig.server_id.is_(None) & NotificationConfig.owner_id.in_(owner_ids)),
-        )
-    ).all()
+    configs = candidate_configs(server_ids, owner_ids)
     jobs = [
         (config.id, row.id, event)
         for row, event in sorted(changes, key=lambda item: item[0].id)
