@@ -181,12 +181,16 @@ def query_name(host: str, record_type: str) -> dns.name.Name:
     return dns.name.from_text(host)
 
 
-def probe_dns(target: Target, _context=None) -> Outcome:
+def probe_dns(target: Target, context=None) -> Outcome:
     """Query the target's record and judge the answer; never raises for network problems."""
     options: DnsOptions = target.options
     servers = tuple(map(parse_resolver, options.resolvers)) or system_resolvers()
     if not servers:
         return Outcome(ERROR, None, None, "No resolver configured on this worker")
+    guard = getattr(context, "guard", None)
+    refusals = [guard.refusal(address) for address, _port in servers] if guard is not None else []
+    if refused := next((r for r in refusals if r), None):
+        return Outcome(ERROR, None, None, f"Resolver {refused}")
     query = dns.message.make_query(
         query_name(target.host, options.record_type), options.record_type
     )

@@ -21,9 +21,17 @@ from pulseguard.kinds.kind import Kind
 
 def validate_resolver(value: str) -> None:
     try:
-        parse_resolver(value)
+        address, _port = parse_resolver(value)
     except ValueError:
         raise ValidationError("Resolver must be an IP address.") from None
+    from flask import current_app, has_app_context
+
+    from pulseguard.checks.guard import guard_of
+
+    if not has_app_context():
+        return  # parsed outside a request (tests, tools): the check-time guard still applies
+    if refusal := guard_of(current_app.config).refusal(address):
+        raise ValidationError(refusal)
 
 
 class RcodeName(fields.Str):

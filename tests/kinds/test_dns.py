@@ -118,3 +118,22 @@ def test_a_dns_server_is_checked_and_its_result_carries_the_answers(app, as_alic
     assert results[0]["details"]["resolver"] == responder.address
     status = as_alice.get(f"/api/server-status/{server['id']}/").json
     assert status["status"] == "up"
+
+
+def test_a_resolver_in_a_denied_network_is_refused_at_save_and_at_check_time(as_alice):
+    import json
+    from dataclasses import replace
+
+    from pulseguard.checks.context import ProbeContext
+    from pulseguard.checks.dns import probe_dns
+    from pulseguard.checks.guard import guard_for
+    from pulseguard.kinds import draft_target
+
+    refused = dns_server(as_alice, dns={"resolvers": ["169.254.169.254"]})
+    assert refused.status_code == 422
+    assert "TARGET_DENY_NETWORKS" in json.dumps(refused.json)
+    target = draft_target("dns", id=1, host="example.com")
+    target = replace(target, options=replace(target.options, resolvers=("169.254.169.254",)))
+    outcome = probe_dns(target, ProbeContext(guard=guard_for("169.254.0.0/16", None)))
+    assert outcome.status == "error"
+    assert "169.254.169.254" in outcome.message and "TARGET_DENY_NETWORKS" in outcome.message
