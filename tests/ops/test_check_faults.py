@@ -125,7 +125,7 @@ def test_sigterm_on_a_worker_finishes_its_probes_in_flight(stack, target):
     stack.start_scheduler()
     ids = create_servers(stack, target, 20, path="/slow/2000", interval_s=30)
     # Wait until the worker holds probes in flight: the target has seen requests not yet answered.
-    wait_for(lambda: "run_check_batch" in stack.log("worker1"), 30, what="a batch job")
+    wait_for(lambda: sum(target.hits.values()) > 0, 30, what="probes at the target")
     settle(0.5)
     stack.signal("worker1", signal.SIGTERM)
     assert stack.processes["worker1"].wait(30) == 0
