@@ -2,6 +2,7 @@
 
 # Tests run the way the processes do: tests/gevent_patch.py (loaded first by -p) patched already.
 import os
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -9,6 +10,7 @@ import psycopg
 import pytest
 import redis
 from argon2 import PasswordHasher
+from sqlalchemy.exc import OperationalError
 
 import pulseguard.models.user as user_module
 from config import TestingConfig
@@ -82,7 +84,15 @@ def clean_database(request, app):
         tables = db.metadata.sorted_tables
         if db.engine.dialect.name == "postgresql":
             names = ", ".join(t.name for t in tables)
-            db.session.execute(db.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for attempt in range(5):  # a previous test's delivery still finishing can deadlock it
+                try:
+                    db.session.execute(db.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                    break
+                except OperationalError:
+                    db.session.rollback()
+                    if attempt == 4:
+                        raise
+                    time.sleep(0.2)
         else:
             for table in reversed(tables):
                 db.session.execute(table.delete())
