@@ -16,7 +16,7 @@ from pulseguard.checks.dns import (
     rcode_name,
 )
 from pulseguard.checks.target import Target
-from pulseguard.kinds.kind import Kind
+from pulseguard.kinds.kind import Kind, block_settings
 
 
 def validate_resolver(value: str) -> None:
@@ -101,7 +101,7 @@ class DnsSettings(Schema):
 
 def settings_of(row) -> dict:
     """A dns server's settings, with the defaults of what was never set."""
-    return DEFAULTS | ((row.settings or {}).get("dns") or {})
+    return block_settings(row, "dns", DEFAULTS)
 
 
 def options(row) -> DnsOptions:

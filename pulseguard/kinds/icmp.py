@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from pulseguard.checks.icmp import FAMILIES, IcmpOptions, probe_icmp
 from pulseguard.checks.target import Target
-from pulseguard.kinds.kind import Kind
+from pulseguard.kinds.kind import Kind, block_settings
 
 
 class IcmpBlock(Schema):
@@ -48,7 +48,7 @@ class IcmpSettings(Schema):
 
 def settings_of(row) -> dict:
     """An icmp server's settings, with the defaults of what was never set."""
-    return DEFAULTS | ((row.settings or {}).get("icmp") or {})
+    return block_settings(row, "icmp", DEFAULTS)
 
 
 def options(row) -> IcmpOptions:

@@ -9,6 +9,13 @@ from marshmallow import Schema
 from pulseguard.checks.outcome import Outcome
 from pulseguard.checks.target import Target
 
+
+def block_settings(server, block: str, defaults: Mapping[str, Any]) -> dict:
+    """A kind's own settings block of a server (a Server, a row or its dict), with defaults."""
+    stored = server.get("settings") if isinstance(server, dict) else server.settings
+    return dict(defaults) | dict((stored or {}).get(block) or {})
+
+
 # Server columns every kind's Target is built from; a kind lists the other columns it reads.
 COMMON_COLUMNS = ("id", "protocol", "host", "port", "timeout_s", "settings")
 

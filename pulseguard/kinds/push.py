@@ -21,7 +21,7 @@ from marshmallow import (
 )
 
 from pulseguard.checks.target import Target
-from pulseguard.kinds.kind import Kind
+from pulseguard.kinds.kind import Kind, block_settings
 from pulseguard.models.push_monitor import PushMonitor
 from pulseguard.schedules import cron, zones
 from pulseguard.schedules.errors import ScheduleError
@@ -167,7 +167,7 @@ class PushFields(Schema):
 
 def settings_of(server) -> dict:
     """A push server's settings, defaults filled in."""
-    return DEFAULTS | dict((server.settings or {}).get("push") or {})
+    return block_settings(server, "push", DEFAULTS)
 
 
 @dataclass(frozen=True)

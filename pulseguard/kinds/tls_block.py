@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, missing, validate
 
+from pulseguard.kinds.kind import block_settings
+
 DEFAULT_ALERT_DAYS = (30, 14, 7, 1)
 
 
@@ -36,8 +38,7 @@ DEFAULTS = TlsSettings().load({})
 
 def settings_of(server) -> dict:
     """An https server's tls settings, defaults filled in (server: a Server or a row's dict)."""
-    stored = server.get("settings") if isinstance(server, dict) else server.settings
-    return DEFAULTS | dict((stored or {}).get("tls") or {})
+    return block_settings(server, "tls", DEFAULTS)
 
 
 class TlsBlock(fields.Nested):
