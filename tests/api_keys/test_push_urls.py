@@ -6,19 +6,6 @@ from tests.api_keys.conftest import INVALID
 
 
 @pytest.fixture
-def make_push(as_alice):
-    """Create a push server (as alice unless another client is given); return its JSON."""
-
-    def make(api=None, **push):
-        body = {"name": "backup", "protocol": "push", "push": push}
-        response = (api or as_alice).post("/api/servers/", json=body)
-        assert response.status_code == 201, response.json
-        return response.json
-
-    return make
-
-
-@pytest.fixture
 def push_key(make_key):
     return make_key(scopes=["push"])["key"]
 

@@ -1,19 +1,6 @@
-"""Push servers made through the API, and pings sent to them over HTTP."""
+"""Reading back push servers: their status and their results (make_push is in tests/conftest.py)."""
 
 import pytest
-
-
-@pytest.fixture
-def make_push(as_alice):
-    """Create a push server (as alice unless another client is given); return its JSON."""
-
-    def make(api=None, **push):
-        body = {"name": "backup", "protocol": "push", "push": push}
-        response = (api or as_alice).post("/api/servers/", json=body)
-        assert response.status_code == 201, response.json
-        return response.json
-
-    return make
 
 
 @pytest.fixture
