@@ -82,49 +82,54 @@ def _header_key() -> str:
     return key
 
 
+BAD_KEY = "Not a valid API key"
+NO_KEY = "No API key, or not a valid one"
+NO_SERVER = "You have no push server with this key"
+NO_EVENT = NO_SERVER + ", or no such event"
+CREATED = "`create=1` made the server"
+
+
+def _documented(unauthorized: str, not_found: str):
+    """The query and the answers every slug ping route shares, innermost decorator first."""
+
+    def wrap(view):
+        for decorate in (
+            blp.alt_response(404, description=not_found),
+            blp.alt_response(403, description="The key lacks the `push` scope"),
+            blp.alt_response(401, description=unauthorized),
+            blp.alt_response(201, schema=PingAnswerSchema, description=CREATED),
+            blp.response(200, PingAnswerSchema),
+            blp.arguments(SlugPingQuerySchema, location="query"),
+        ):
+            view = decorate(view)
+        return view
+
+    return wrap
+
+
 @blp.route("/k/<push_key>/<server_key>", methods=METHODS, parameters=[PUSH_KEY])
-@blp.arguments(SlugPingQuerySchema, location="query")
-@blp.response(200, PingAnswerSchema)
-@blp.alt_response(201, schema=PingAnswerSchema, description="`create=1` made the server")
-@blp.alt_response(401, description="Not a valid API key")
-@blp.alt_response(403, description="The key lacks the `push` scope")
-@blp.alt_response(404, description="You have no push server with this key")
+@_documented(BAD_KEY, NO_SERVER)
 def slug_ping(args, push_key, server_key):
     """Report success to your push server `server_key`; the path holds a `push` API key."""
     return _ping(_owner_of(push_key), server_key, None, args)
 
 
 @blp.route("/k/<push_key>/<server_key>/<event>", methods=METHODS, parameters=[PUSH_KEY, EVENT])
-@blp.arguments(SlugPingQuerySchema, location="query")
-@blp.response(200, PingAnswerSchema)
-@blp.alt_response(201, schema=PingAnswerSchema, description="`create=1` made the server")
-@blp.alt_response(401, description="Not a valid API key")
-@blp.alt_response(403, description="The key lacks the `push` scope")
-@blp.alt_response(404, description="You have no push server with this key, or no such event")
+@_documented(BAD_KEY, NO_EVENT)
 def slug_ping_event(args, push_key, server_key, event):
     """Report `start`, `fail`, `log` or an exit code to your push server `server_key`."""
     return _ping(_owner_of(push_key), server_key, event, args)
 
 
 @blp.route("/key/<server_key>", methods=METHODS, parameters=[KEY_HEADER])
-@blp.arguments(SlugPingQuerySchema, location="query")
-@blp.response(200, PingAnswerSchema)
-@blp.alt_response(201, schema=PingAnswerSchema, description="`create=1` made the server")
-@blp.alt_response(401, description="No API key, or not a valid one")
-@blp.alt_response(403, description="The key lacks the `push` scope")
-@blp.alt_response(404, description="You have no push server with this key")
+@_documented(NO_KEY, NO_SERVER)
 def header_ping(args, server_key):
     """Report success to your push server `server_key`; `X-API-Key` holds a `push` key."""
     return _ping(_owner_of(_header_key()), server_key, None, args)
 
 
 @blp.route("/key/<server_key>/<event>", methods=METHODS, parameters=[KEY_HEADER, EVENT])
-@blp.arguments(SlugPingQuerySchema, location="query")
-@blp.response(200, PingAnswerSchema)
-@blp.alt_response(201, schema=PingAnswerSchema, description="`create=1` made the server")
-@blp.alt_response(401, description="No API key, or not a valid one")
-@blp.alt_response(403, description="The key lacks the `push` scope")
-@blp.alt_response(404, description="You have no push server with this key, or no such event")
+@_documented(NO_KEY, NO_EVENT)
 def header_ping_event(args, server_key, event):
     """Report `start`, `fail`, `log` or an exit code; `X-API-Key` holds a `push` key."""
     return _ping(_owner_of(_header_key()), server_key, event, args)
