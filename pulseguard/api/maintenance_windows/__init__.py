@@ -9,4 +9,4 @@ blp = Blueprint(
     description="Maintenance windows: planned work, on a schedule, that sends no false alarms",
 )
 
-from pulseguard.api.maintenance_windows import routes  # noqa: E402,F401
+from pulseguard.api.maintenance_windows import preview, routes  # noqa: E402,F401

@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from pulseguard import schedules
 from pulseguard.api.fields import Choice, Id, Timestamp
 from pulseguard.models.types import utcnow
+from pulseguard.schedules.words import describe
 
 SCHEDULE_DOC = (
     "One of four forms, chosen by `type`: `once` (`start`, `end`), `cron` (`expression`, "
@@ -67,6 +68,11 @@ class MaintenanceWindowSchema(Schema):
     notify_start_end = fields.Bool(load_default=False)
     status_pages = fields.List(Id(), load_default=list)
     enabled = fields.Bool(load_default=True)
+    summary = fields.Method(
+        "_summary",
+        dump_only=True,
+        metadata={"type": "string", "description": "the schedule in words"},
+    )
     state = fields.Method("_state", dump_only=True)
     current = fields.Method("_current", dump_only=True)
     next = fields.Method("_next", dump_only=True)
@@ -76,6 +82,9 @@ class MaintenanceWindowSchema(Schema):
     owner = fields.Int(attribute="owner_id", dump_only=True)
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)
+
+    def _summary(self, window):
+        return describe(window.schedule)
 
     def _state(self, window):
         return window.state()
