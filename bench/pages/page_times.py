@@ -5,7 +5,8 @@
 Seeds an empty database (SQLite file by default; `--database postgresql+psycopg://...` for an
 existing, empty PostgreSQL database) through the same timeline code that recording uses (a few
 outages, slow spells and maintenance per server), then times, in process and without HTTP, the
-uncached summary JSON, the 90 daily bars, and a cached summary answer through the test client.
+uncached summary JSON, the 90 daily bars (alone, and through their route with the JSON encoding),
+and a cached summary answer through the test client.
 Prints medians of --runs runs, and the load average.
 """
 
@@ -101,6 +102,7 @@ def main():
         summary_ms = timed(lambda: summary(page), args.runs)
         bars_ms = timed(lambda: uptime_bars(page, 90), args.runs)
         client = app.test_client()
+        route_ms = timed(lambda: client.get("/api/public/status-pages/big/uptime/"), args.runs)
         client.get("/api/public/status-pages/big/")  # fill the cache
         start, count = time.perf_counter(), 0
         while time.perf_counter() - start < 5:
@@ -112,7 +114,8 @@ def main():
     print(f"database {url.split(':')[0]}, {args.servers} servers in {args.groups} groups, "
           f"{moves} state changes over 95 days")  # fmt: skip
     for label, (median, low, high) in (("uncached summary JSON", summary_ms),
-                                       ("90 daily bars", bars_ms)):  # fmt: skip
+                                       ("90 daily bars", bars_ms),
+                                       ("90 daily bars, route and JSON", route_ms)):  # fmt: skip
         print(f"{label}: median {median:.0f} ms (min {low:.0f}, max {high:.0f})")
     print(f"cached summary through the WSGI test client, one thread: {cached_rps:.0f} requests/s")
     print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")

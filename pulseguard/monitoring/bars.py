@@ -1,22 +1,32 @@
 """Daily bars and time-weighted uptime, read from state timelines (StateDay + StateSpan) only.
 
 A page's days begin and end at midnight in its own time zone (23 or 25 hours long on DST days);
-each is cut from the quarter-hour slots of the one or two UTC days it overlaps, plus the open
-interval of the server's current state. Raw results are never read. Maintenance leaves both
+each is summed in SQL from the quarter-hour slots of the one or two UTC days it overlaps, plus
+the open interval of the server's current state. Raw results are never read. Maintenance leaves both
 sides of the uptime fraction (the `exclude` rule), pauses and "not checked yet" too.
 """
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import (
+    JSON,
+    Integer,
+    case,
+    cast,
+    column,
+    func,
+    literal,
+    select,
+    true,
+)
 
 from pulseguard.extensions import db
 from pulseguard.models import Server, ServerStatus, StateDay, StateSpan
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring.timeline import COUNTED, SLOT_S, day_start, state_of
+from pulseguard.sql import days_since
 
 ONE_DAY = timedelta(days=1)
 QUARTER = timedelta(seconds=SLOT_S)
@@ -58,32 +68,9 @@ class Timeline:
             counted = [c * observed / total for c in counted]
         return observed, counted
 
-    def per_day(self, days: list[tuple[date, datetime, datetime]], now: datetime) -> list:
-        """Return (observed, counted) for each of consecutive days, in one pass over the slots."""
-        starts = [start for _day, start, _end in days]
-        first, last = starts[0], days[-1][2]
-        counted = [[0.0] * 4 for _ in days]
-        for day, slots in self.days.items():
-            midnight = day_start(day)
-            for slot, seconds in slots.items():
-                moment = midnight + timedelta(seconds=SLOT_S * int(slot))
-                if first <= moment < last:
-                    row = counted[bisect_right(starts, moment) - 1]
-                    for i in range(4):
-                        row[i] += seconds[i]
-        column = COUNTED.get(self.state)
-        out = []
-        for (_day, start, end), row in zip(days, counted, strict=True):
-            a, b = max(start, self.tracked_since), min(end, now)
-            observed = max(0.0, (b - a).total_seconds())
-            if column is not None and observed:
-                row[column] += max(0.0, (b - max(a, self.since)).total_seconds())
-            out.append((observed, row))
-        return out
 
-
-def timelines(server_ids, first_day: date) -> dict[int, Timeline]:
-    """Load the timelines of the given servers, with their days from first_day (UTC) on."""
+def open_spans(server_ids) -> dict[int, Timeline]:
+    """Load where each server's timeline begins and its open interval (no days)."""
     if not server_ids:
         return {}
     stmt = (
@@ -107,6 +94,14 @@ def timelines(server_ids, first_day: date) -> dict[int, Timeline]:
             result[row.id] = Timeline(row.created_at, state, row.created_at, {})
         else:
             result[row.id] = Timeline(row.tracked_since, row.state, row.started_at, {})
+    return result
+
+
+def timelines(server_ids, first_day: date) -> dict[int, Timeline]:
+    """Load the timelines of the given servers, with their days from first_day (UTC) on."""
+    result = open_spans(server_ids)
+    if not result:
+        return result
     days = select(StateDay.server_id, StateDay.day, StateDay.slots).where(
         StateDay.server_id.in_(server_ids), StateDay.day >= first_day
     )
@@ -152,16 +147,95 @@ def bar(day: date, observed: float, counted: list[float]) -> dict:
     }
 
 
+def day_runs(days: list[tuple[date, datetime, datetime]]) -> list[tuple[int, int, int, int]]:
+    """Cut consecutive local days into runs of days of equal length, in quarter hours counted
+    from midnight UTC of the first day's UTC date: [(start, end, first day's index, day length)].
+    A DST day (23 or 25 hours) is a run of its own; a quarter belongs to the day it starts in."""
+    origin = day_start(days[0][1].date())
+
+    def slot(moment: datetime) -> int:
+        return -(-int((moment - origin).total_seconds()) // SLOT_S)
+
+    runs: list[tuple[int, int, int, int]] = []
+    for index, (_day, start, end) in enumerate(days):
+        low, high = slot(start), slot(end)
+        if runs and runs[-1][3] == high - low and runs[-1][1] == low:
+            runs[-1] = (runs[-1][0], high, runs[-1][2], high - low)
+        else:
+            runs.append((low, high, index, high - low))
+    return runs
+
+
+def day_sums(server_ids, days) -> dict[tuple[int, int], list[float]]:
+    """Return {(server id, local day index): [down, degraded, maintenance, unmonitored] seconds},
+    summed in SQL from the rollups' quarter-hour slots (json_each in SQLite and PostgreSQL)."""
+    if not server_ids or not days:
+        return {}
+    origin = days[0][1].date()
+    runs = day_runs(days)
+    slot = func.json_each(StateDay.slots).table_valued("key", column("value", JSON)).alias("slot")
+    number = days_since(StateDay.day, literal(origin.isoformat())) * (86400 // SLOT_S) + cast(
+        slot.c.key, Integer
+    )
+    # Within a run all days are equally long: integer division finds the day.
+    index = case(
+        *((number < end, first + (number - start) // length) for start, end, first, length in runs)
+    )
+    stmt = (
+        select(StateDay.server_id, index, *(func.sum(slot.c.value[i].as_float()) for i in range(4)))
+        .select_from(StateDay)
+        .join(slot, true())
+        .where(
+            StateDay.server_id.in_(server_ids),
+            StateDay.day >= origin,
+            StateDay.day <= days[-1][2].date(),
+            number >= runs[0][0],
+            number < runs[-1][1],
+        )
+        .group_by(StateDay.server_id, index)
+    )
+    return {
+        (row[0], int(row[1])): [float(v or 0.0) for v in row[2:]]
+        for row in db.session.execute(stmt)
+    }
+
+
 def daily_bars(server_ids, tz: ZoneInfo, count: int, now=None) -> tuple[list[str], dict]:
-    """Return (dates, {server_id: [bar per day, oldest first]}) for the last `count` days in tz."""
+    """Return (dates, {server_id: [bar per day, oldest first]}) for the last `count` days in tz.
+
+    A day with nothing counted is the same dict for every server (most bars of a big page are),
+    and so is the whole list of a server that was up throughout: never change them in place.
+    """
     now = now or utcnow()
     days = local_days(tz, count, now)
-    loaded = timelines(server_ids, days[0][1].date())
-    bars = {
-        sid: [bar(day, *figures) for (day, _s, _e), figures in zip(days, line.per_day(days, now),
-                                                                   strict=True)]
-        for sid, line in loaded.items()
-    }  # fmt: skip
+    sums = day_sums(server_ids, days)
+    touched = {sid for sid, _index in sums}
+    first = days[0][1]
+    # All up (or all unchecked) since before the first day: the same bars for every such server.
+    plain = [bar(day, max(0.0, (min(end, now) - start).total_seconds()), [0.0] * 4)
+             for day, start, end in days]  # fmt: skip
+    empty = [bar(day, 0.0, [0.0] * 4) for day, _s, _e in days]
+    bars = {}
+    for sid, line in open_spans(server_ids).items():
+        column = COUNTED.get(line.state)
+        if sid not in touched and column is None and line.tracked_since <= first:
+            bars[sid] = plain
+            continue
+        row = []
+        for index, (day, start, end) in enumerate(days):
+            a, b = max(start, line.tracked_since), min(end, now)
+            counted = sums.get((sid, index))
+            open_s = max(0.0, (b - max(a, line.since)).total_seconds()) if column is not None else 0
+            if b <= a:
+                row.append(empty[index])
+            elif counted is None and not open_s and a == start:
+                row.append(plain[index])
+            else:
+                counted = list(counted or [0.0] * 4)
+                if column is not None:
+                    counted[column] += open_s
+                row.append(bar(day, (b - a).total_seconds(), counted))
+        bars[sid] = row
     return [day.isoformat() for day, _s, _e in days], bars
 
 

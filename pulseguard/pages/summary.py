@@ -173,10 +173,17 @@ def uptime_bars(page, days: int, now=None) -> dict:
     tz = ZoneInfo(page.timezone)
     dates, bars = daily_bars([sid for sid, _c in items], tz, days, now)
     marks = day_incidents(page, components_of(groups), local_days(tz, days, now), now)
-    components = {
-        cid: [b | {"incidents": marks.get((sid, b["date"]), [])} for b in bars[sid]]
-        for sid, cid in items
-    }
+    plain: dict[int, dict] = {}  # one copy per shared bar (see daily_bars), without incidents
+
+    def shown(sid, b):
+        ids = marks.get((sid, b["date"]))
+        if ids:
+            return b | {"incidents": ids}
+        if id(b) not in plain:
+            plain[id(b)] = b | {"incidents": []}
+        return plain[id(b)]
+
+    components = {cid: [shown(sid, b) for b in bars[sid]] for sid, cid in items}
     return {"timezone": page.timezone, "days": dates, "components": components}
 
 
