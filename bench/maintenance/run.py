@@ -124,18 +124,23 @@ class MaintenanceBench(Bench):
                     for i, sid in enumerate(self.ids)
                 ],
             )
-            rows = self.windows(owner, now)
+            rows = self.windows(owner, now) if args.windows else []
             table = MaintenanceWindow.__table__
-            window_ids = conn.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                [row for row, _servers in rows],
-            ).scalars()
+            window_ids = (
+                conn.execute(
+                    insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                    [row for row, _servers in rows],
+                ).scalars()
+                if rows
+                else []
+            )
             links = [
                 {"window_id": wid, "server_id": sid}
                 for wid, (_row, servers) in zip(window_ids, rows, strict=True)
                 for sid in servers
             ]
-            conn.execute(insert(window_servers), links)
+            if links:
+                conn.execute(insert(window_servers), links)
             conn.execute(
                 insert(NotificationConfig.__table__),
                 [
@@ -265,6 +270,7 @@ class MaintenanceBench(Bench):
             "outage_down_seen": len(seen_down),
             "outage_incidents_seen": len(seen_incident),
         }
+        self.seen_down = seen_down
         return switched, watched, figures
 
     def outage_counts(self, conn, watched, switched):
@@ -318,9 +324,10 @@ class MaintenanceBench(Bench):
             self.prepare(int(wait_file(port_file)))
             engine = create_engine(self.db_url)
             first = self.snapshot()
-            figures["window_start_to_all_in_maintenance_s"], figures["planned_covered"] = (
-                self.time_to_maintenance(engine)
-            )
+            if args.windows:
+                figures["window_start_to_all_in_maintenance_s"], figures["planned_covered"] = (
+                    self.time_to_maintenance(engine)
+                )
             time.sleep(max(0.0, first["time"] + args.steady - time.time()))
             steady = self.snapshot()
             rss = [steady["rss"]]
@@ -368,17 +375,28 @@ class MaintenanceBench(Bench):
             for line in hits.read_text().splitlines():
                 index, *times = line.split()
                 first_fail[self.ids[int(index)]] = float(times[0])
-        lags = sorted(
+        hooked = sorted(
             self.receiver.arrivals[sid][0] - first_fail[sid]
             for sid in watched
             if sid in first_fail and sid in self.receiver.arrivals
         )
+        down = sorted(
+            self.seen_down[sid] - first_fail[sid]
+            for sid in watched
+            if sid in first_fail and sid in self.seen_down
+        )
 
-        def pct(q):
+        def pct(lags, q):
             return round(lags[min(len(lags) - 1, int(q * len(lags)))], 2) if lags else None
 
-        return {"fail_hit_to_webhook_s_p50_p99_max": [pct(0.5), pct(0.99), pct(1.0)],
-                "fail_hits_seen": len(first_fail)}  # fmt: skip
+        return {
+            "fail_hit_to_seen_down_s_p50_p99_max": [pct(down, q) for q in (0.5, 0.99, 1.0)],
+            "fail_hit_to_webhook_s_p50_p99_max": [pct(hooked, q) for q in (0.5, 0.99, 1.0)],
+            "fail_hits_seen": len(first_fail),
+            "first_fail_hit_after_switch_s_max": round(
+                max(first_fail.values(), default=switched) - switched, 2
+            ),
+        }
 
 
 def _stored(form):
@@ -398,6 +416,7 @@ def main():
     parser.add_argument("--warmup", type=float, default=30)
     parser.add_argument("--start-delay", type=float, default=8)
     parser.add_argument("--delay-ms", type=float, default=50)
+    parser.add_argument("--windows", type=int, choices=(0, 100), default=100, help="0: none")
     parser.add_argument("--outage", type=int, default=2000, help="servers failing at once")
     parser.add_argument("--outage-from", type=int, help="the first failing index (default N/2)")
     parser.add_argument("--outage-timeout", type=float, default=70)
