@@ -14,14 +14,18 @@ from pulseguard import bus
 from pulseguard.extensions import db
 from pulseguard.models import Incident
 from pulseguard.models.types import utcnow
+from pulseguard.monitoring.incident_facts import EMPTY, facts_of
 
 
 def _time(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def incident_json(incident: Incident, now: datetime | None = None) -> dict:
-    """Return the JSON of an Incident (IncidentSchema, without its updates)."""
+def incident_json(incident: Incident, now: datetime | None = None, facts=None) -> dict:
+    """Return the JSON of an Incident (IncidentSchema, without its updates).
+
+    `facts`: its first_result, last_result and notifications_sent (incident_facts.facts_of).
+    """
     now = now or utcnow()
     resolved = incident.resolved_at
     user = incident.acknowledged_by
@@ -53,7 +57,7 @@ def incident_json(incident: Incident, now: datetime | None = None) -> dict:
         "status_pages": list(incident.status_pages or ()),
         "created_at": _time(incident.created_at),
         "updated_at": _time(incident.updated_at),
-    }
+    } | (facts or EMPTY)
 
 
 def incident_events(ids) -> list[dict]:
@@ -67,15 +71,17 @@ def incident_events(ids) -> list[dict]:
         .order_by(Incident.id)
     )
     now = utcnow()
+    incidents = list(db.session.scalars(stmt))
+    facts = facts_of(incidents)
     return [
         {
             "type": "incident",
             "server_id": incident.server_id or 0,
             "owner_id": incident.owner_id,
             "id": 0,
-            "data": incident_json(incident, now),
+            "data": incident_json(incident, now, facts.get(incident.id)),
         }
-        for incident in db.session.scalars(stmt)
+        for incident in incidents
     ]
 
 

@@ -1,10 +1,11 @@
 """Incident schemas: automatic and manual incidents, their updates, and what may be changed."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
 from pulseguard.api.fields import Choice, Id, IdList, Timestamp
 from pulseguard.models.incident_update import UPDATE_STATUSES
 from pulseguard.models.types import utcnow
+from pulseguard.monitoring.incident_facts import EMPTY, facts_of
 
 SEVERITIES = ("degraded", "down")
 
@@ -30,6 +31,19 @@ class IncidentUpdateSchema(Schema):
             "description": "shown on status pages; a public update makes its incident public"
         },
     )
+
+
+class PingResultRefSchema(Schema):
+    """A result an incident points at: GET /api/ping-results/'s fields, less details."""
+
+    id = fields.Int()
+    status = fields.Str()
+    response_time = fields.Float(allow_none=True)
+    status_code = fields.Int(allow_none=True)
+    error_message = fields.Str(allow_none=True)
+    check_timestamp = fields.Str()
+    kind = fields.Str()
+    in_maintenance = fields.Bool()
 
 
 class IncidentSchema(Schema):
@@ -68,6 +82,39 @@ class IncidentSchema(Schema):
     status_pages = fields.List(fields.Int(), dump_only=True)
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)
+    first_result = fields.Nested(
+        PingResultRefSchema,
+        attribute="facts.first_result",
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "the server's first result of the episode (at started_at); "
+            "null for manual incidents and once retention pruned it"
+        },
+    )
+    last_result = fields.Nested(
+        PingResultRefSchema,
+        attribute="facts.last_result",
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "its latest result up to resolved_at (the recovering check, or the "
+            "last before a pause); null for manual incidents"
+        },
+    )
+    notifications_sent = fields.Int(
+        attribute="facts.notifications_sent",
+        dump_only=True,
+        metadata={"description": "deliveries about the incident that reached their channel"},
+    )
+
+    @pre_dump(pass_collection=True)
+    def _read_facts(self, data, many, **_kwargs):
+        incidents = list(data) if many else [data]
+        found = facts_of(incidents)
+        for incident in incidents:
+            incident.facts = found.get(incident.id, EMPTY)
+        return data
 
     def _duration(self, incident):
         if incident.resolved_at is None:
