@@ -13,6 +13,7 @@ from pulseguard.api.config.errors import ApplyError
 from pulseguard.api.config.lease import ApplyRunningError, held
 from pulseguard.api.config.reading import read
 from pulseguard.extensions import db
+from pulseguard.monitoring import pausing
 from pulseguard.monitoring.maintenance import apply_windows
 
 
@@ -73,6 +74,7 @@ def _run(owner_id, body, mimetype, dry_run, prune, max_deletes, if_match):
     kept |= {server.key: exported(server) for server in touched}
     changed_ids = [server.id for server in touched + plan.deletes]
     db.session.commit()
+    pausing.publish_ended()
     apply_windows()  # tags decide which maintenance windows cover a server
     pagecache.clear_servers(changed_ids)
     return answer | {"revision": revision(document_of(list(kept.values())))}

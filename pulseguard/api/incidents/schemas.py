@@ -72,7 +72,15 @@ class IncidentSchema(Schema):
     started_at = Timestamp(dump_only=True, metadata={"description": "the first failing check"})
     detected_at = Timestamp(dump_only=True, metadata={"description": "when the status changed"})
     resolved_at = Timestamp(dump_only=True, allow_none=True)
-    end_reason = fields.Str(dump_only=True, allow_none=True)
+    end_reason = fields.Str(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "null: the server recovered (or a manual incident was resolved); "
+            "`paused`: resolved when its server was paused (it never reopens; a server resumed "
+            "starts as unknown, so one still down opens a new incident at its first check)"
+        },
+    )
     duration_seconds = fields.Method("_duration", dump_only=True, allow_none=True)
     ongoing_seconds = fields.Method("_ongoing", dump_only=True, allow_none=True)
     acknowledged_at = Timestamp(dump_only=True, allow_none=True)

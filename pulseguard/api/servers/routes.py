@@ -16,9 +16,10 @@ from pulseguard.models import Server, ServerStatus
 from pulseguard.models.monitored import is_checked
 from pulseguard.models.search import matching
 from pulseguard.models.types import utcnow
-from pulseguard.monitoring import timeline
+from pulseguard.monitoring import pausing, timeline
 from pulseguard.monitoring.maintenance import apply_windows
 from pulseguard.security import current_user
+from pulseguard.states import MonitoringState
 
 # Editing any of these (or the kind's own settings) changes what is checked: checked again at once.
 TARGET_FIELDS = {"protocol", "host", "port", "settings"}
@@ -36,6 +37,7 @@ def filtered(args):
 def save(data):
     """Commit; a server's tags decide which maintenance windows cover it, so apply them now."""
     db.session.commit()
+    pausing.publish_ended()
     if "tags" in data:
         apply_windows()
 
@@ -75,6 +77,11 @@ def apply(server, data):
     new_state = _timeline_state(server)
     if server.id is not None and new_state != old_state:  # paused, resumed
         at = utcnow()
+        if new_state == MonitoringState.PAUSED:
+            pausing.end_incidents(server.id, at)
+        elif old_state == MonitoringState.PAUSED:
+            pausing.start_afresh(server.current_status, at)
+            new_state = _timeline_state(server)
         move = timeline.Move(server.id, old_state, new_state, at, server.created_at or at)
         timeline.move(db.session.connection(), [move])
 
