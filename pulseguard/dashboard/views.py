@@ -99,3 +99,9 @@ def status_page_editor(page_id):
 def incidents():
     """Show incidents, open ones first: acknowledge, add an update, read the timeline."""
     return page("incidents.html")
+
+
+@bp.get("/maintenance")
+def maintenance():
+    """Show maintenance windows with their state and next occurrences; plan, start, stop, edit."""
+    return page("maintenance.html")

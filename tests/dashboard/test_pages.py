@@ -17,7 +17,10 @@ def test_once_a_user_exists_the_root_is_the_overview(client, alice):
     assert b"setup-form" not in response.data and b'id="servers"' in response.data
 
 
-@pytest.mark.parametrize("path", ["/login", "/servers/new", "/servers/7", "/servers/7/edit"])
+PAGES = ["/login", "/servers/new", "/servers/7", "/servers/7/edit", "/incidents", "/maintenance"]
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_every_page_is_served_without_a_token(client, alice, path):
     response = client.get(path)
     assert response.status_code == 200 and response.mimetype == "text/html"

@@ -55,12 +55,17 @@ export function flash(message, kind = "error") {
   el.hidden = !message;
 }
 
-/** Put the API's field errors next to their fields; others go to the form's error line. */
-export function showErrors(form, error) {
-  clearErrors(form);
+/**
+ * Put the API's field errors next to their fields; others go to the form's error line.
+ * With a prefix only the fields under it are touched ("schedule."), and focus: false leaves the
+ * keyboard focus where it is (for errors shown while the user types).
+ */
+export function showErrors(form, error, { prefix = "", focus = true } = {}) {
+  clearErrors(form, { prefix });
   const fields = error.fieldErrors ? error.fieldErrors() : {};
   const rest = [];
   for (const [path, message] of Object.entries(fields)) {
+    if (!path.startsWith(prefix)) continue;
     // A nested error ("dns.expected.0") goes to the nearest field that has a slot ("dns.expected").
     const parts = path.split(".");
     while (parts.length > 1 && !form.querySelector(`[data-error-for="${parts.join(".")}"]`)) parts.pop();
@@ -80,15 +85,22 @@ export function showErrors(form, error) {
       rest.push(`${path}: ${message}`);
     }
   }
+  if (prefix) return;
   const line = form.querySelector(".form-error");
   const general = rest.length ? rest.join(" ") : Object.keys(fields).length ? "" : error.message;
   if (line) line.textContent = general || "";
   const first = form.querySelector("[aria-invalid=true]");
-  if (first) first.focus();
+  if (first && focus) first.focus();
 }
 
-export function clearErrors(form) {
-  for (const slot of form.querySelectorAll("[data-error-for]")) slot.textContent = "";
+export function clearErrors(form, { prefix = "" } = {}) {
+  for (const slot of form.querySelectorAll("[data-error-for]")) {
+    if (!slot.dataset.errorFor.startsWith(prefix)) continue;
+    slot.textContent = "";
+    const input = form.elements[slot.dataset.errorFor];
+    if (input && input.removeAttribute) input.removeAttribute("aria-invalid");
+  }
+  if (prefix) return;
   for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
   const line = form.querySelector(".form-error");
   if (line) line.textContent = "";

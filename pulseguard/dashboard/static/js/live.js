@@ -5,11 +5,12 @@ import { $ } from "./dom.js";
 const MAX_DELAY_MS = 5000; // as the stream's own "retry: 5000"
 
 /**
- * Follow /api/events/status/ and call onStatus(obj) / onPing(obj) for each update.
+ * Follow /api/events/status/ and call onStatus(obj) / onPing(obj) for each update, and
+ * onIncident(incident) / onMaintenance({window, state, servers}) for the owner's notices.
  * Snapshot arrays (sent first on connect) are passed one object at a time as well.
  * Returns a function that closes the stream.
  */
-export function followStatus({ serverIds, onStatus, onPing, onOpen }) {
+export function followStatus({ serverIds, onStatus, onPing, onIncident, onMaintenance, onOpen }) {
   let source = null;
   let closed = false;
   let delay = 1000;
@@ -56,6 +57,12 @@ export function followStatus({ serverIds, onStatus, onPing, onOpen }) {
     });
     source.addEventListener("ping", (event) => {
       each(event.data, onPing);
+    });
+    source.addEventListener("incident", (event) => {
+      each(event.data, onIncident);
+    });
+    source.addEventListener("maintenance", (event) => {
+      each(event.data, onMaintenance);
     });
     source.addEventListener("error", () => {
       // The browser would retry with the same (maybe expired) token: retry ourselves instead.
