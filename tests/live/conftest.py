@@ -23,6 +23,7 @@ from pulseguard.extensions import db
 from pulseguard.models import PingResult, Server, ServerStatus, User
 from pulseguard.security import issue_tokens
 from tests.conftest import REDIS_URL, make_config
+from tests.live.clients import WsClient
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,6 +146,21 @@ def server(publisher, database_url):
     gunicorn = Gunicorn(database_url, REDIS_URL, publisher.config["EVENTS_CHANNEL"])
     yield gunicorn
     gunicorn.terminate()
+
+
+@pytest.fixture
+def connect(server):
+    """Open WebSockets to /ws/status/ (closed after the test)."""
+    sockets = []
+
+    def open_socket(token=None, header_token=True):
+        client = WsClient(server.ws_url + "/ws/status/", token, header_token)
+        sockets.append(client)
+        return client
+
+    yield open_socket
+    for client in sockets:
+        client.close()
 
 
 @pytest.fixture

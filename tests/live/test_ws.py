@@ -2,25 +2,7 @@
 
 import pytest
 
-from tests.live.clients import WsClient
-
 pytestmark = pytest.mark.once
-
-PATH = "/ws/status/"
-
-
-@pytest.fixture
-def connect(server):
-    sockets = []
-
-    def open_socket(token=None, header_token=True):
-        client = WsClient(server.ws_url + PATH, token, header_token)
-        sockets.append(client)
-        return client
-
-    yield open_socket
-    for client in sockets:
-        client.close()
 
 
 def test_it_closes_unauthenticated_sockets_with_4001(connect):
