@@ -142,10 +142,14 @@ class Hub:
         """Mark the bus as subscribed, and have streams that may have missed events catch up."""
         self.generation += 1
         self.ready.set()
+        behind = 0
         for stream in tuple(self.streams):
             if stream.generation is not None and stream.generation != self.generation:
                 stream.generation = self.generation
                 stream.put(RESYNC)
+                behind += 1
+        if behind:
+            log.info("Live event bus subscribed; %d streams catch up from the database", behind)
 
     def dispatch(self, payload) -> None:
         """Fan one bus message out to the streams that may see it."""

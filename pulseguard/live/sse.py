@@ -10,6 +10,7 @@ from pulseguard.api.blueprint import Blueprint
 from pulseguard.appctx import real_app
 from pulseguard.extensions import db
 from pulseguard.live import queries
+from pulseguard.live.catchup import when_database_allows
 from pulseguard.live.docs import EVENTS_TAG
 from pulseguard.live.events import Part, sse_message
 from pulseguard.live.hub import hub_for
@@ -129,9 +130,13 @@ def missed(stream, after_id, always=True):
 
 
 def catch_up(app, stream):
-    """Return what the stream missed while the bus was down."""
-    with app.app_context():
-        text, ids = missed(stream, stream.max_seen, always=False)
+    """Return what the stream missed while the bus was down (waiting while the database is busy)."""
+
+    def read():
+        with app.app_context():
+            return missed(stream, stream.max_seen, always=False)
+
+    text, ids = when_database_allows(stream, read, ("", set()))
     if ids:
         stream.max_seen = max(stream.max_seen, *ids)
     return text

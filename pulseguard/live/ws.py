@@ -10,6 +10,7 @@ from pulseguard import hygiene
 from pulseguard.appctx import real_app
 from pulseguard.extensions import db
 from pulseguard.live import queries
+from pulseguard.live.catchup import when_database_allows
 from pulseguard.live.events import Part, dumps
 from pulseguard.live.hub import hub_for
 from pulseguard.live.schemas import LatestSchema, SubscribeSchema, UnsubscribeSchema
@@ -180,8 +181,12 @@ def send_queued(app, ws, stream) -> bool:
                 ws.close(UNAUTHENTICATED, "Token revoked: authenticate again.")
             return False
         if item is RESYNC:
-            with app.app_context():
-                parts += [ws_text_frame(text) for text in missed_updates(stream)]
+
+            def read():
+                with app.app_context():
+                    return missed_updates(stream)
+
+            parts += [ws_text_frame(text) for text in when_database_allows(stream, read, [])]
         else:
             stream.saw(item)
             parts.append(stream.encode(item))
