@@ -23,6 +23,8 @@ from gevent.event import Event  # noqa: E402
 latencies = []  # seconds, one per delivery
 received = {}  # client name -> set of check ids received
 arrivals = {}  # sampled client name -> {check id: receive time} (events without sent_at)
+spans = {}  # sampled client name -> [opened (status 200 read), ended (EOF) or None]
+ended = []  # names of the streams the server ended before the run stopped
 errors = []
 HOST = "127.0.0.1"  # the job's "host": bench/scaleout/live.py points clients at a web host
 
@@ -73,7 +75,19 @@ def sse_client(name, port, token, ready):
         errors.append(f"{name}: {status!r}")
         ready()
         return
+    if name in arrivals:
+        spans[name] = [time.time(), None]
     ready()
+    try:
+        read_events(name, reader)
+    finally:
+        ended.append(name)
+        if name in spans:
+            spans[name][1] = time.time()
+
+
+def read_events(name, reader):
+    """Read the chunked event stream until the server ends it."""
     text = ""
     while True:
         size_line = reader.readline()
@@ -167,8 +181,10 @@ def main():
     stop.wait()
     counts = {name: len(ids) for name, ids in received.items()}
     result = {"latencies": latencies, "counts": counts, "errors": errors, "retried": retried[0]}
+    result["ended_by_server"] = len(ended)
     if arrivals:
         result["arrivals"] = arrivals
+        result["spans"] = spans
         result["received"] = {name: sorted(received[name]) for name in arrivals}
     print(json.dumps(result), flush=True)
 

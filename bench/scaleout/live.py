@@ -23,8 +23,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
+import psycopg
 import redis
 import requests
 
@@ -61,6 +63,59 @@ class Publishes:
                     self.owner[int(event["id"])] = int(event["owner_id"])
 
 
+class PubsubWatch:
+    """Once a second, Redis' pubsub clients: the largest output buffer each had, and every id.
+
+    A subscriber that Redis disconnects (client-output-buffer-limit pubsub) and that subscribes
+    again shows up as a new id from the same host.
+    """
+
+    def __init__(self, url: str):
+        self.client = redis.Redis.from_url(url)
+        self.omem: dict[str, int] = {}  # host address -> largest output buffer seen (bytes)
+        self.ids: dict[str, set[int]] = {}  # host address -> pubsub client ids seen
+        self.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while self.running:
+            try:
+                for client in self.client.client_list(_type="pubsub"):
+                    host = client["addr"].rsplit(":", 1)[0]
+                    self.omem[host] = max(self.omem.get(host, 0), int(client["omem"]))
+                    self.ids.setdefault(host, set()).add(int(client["id"]))
+            except redis.RedisError:
+                pass
+            time.sleep(1)
+
+    def figures(self, names: dict[str, str]) -> dict:
+        self.running = False
+        return {
+            names.get(host, host): {
+                "max_output_buffer_kib": round(self.omem[host] / 1024, 1),
+                "subscriber_connections": len(self.ids[host]),
+            }
+            for host in sorted(self.omem)
+        }
+
+
+def log_counts(logs: dict[str, Path]) -> dict:
+    """What the web hosts' logs say about their streams and their bus subscription."""
+    patterns = {
+        "streams_dropped": "Dropping a ",
+        "dropped_stopped_reading": "it stopped reading",
+        "bus_lost": "Live event bus lost",
+        "tracebacks": "Traceback (most recent call last)",
+        "pool_timeouts": "QueuePool limit",
+    }
+    out = {}
+    for host, path in logs.items():
+        text = path.read_text(errors="replace") if path.exists() else ""
+        out[host] = {key: text.count(pattern) for key, pattern in patterns.items()}
+    return out
+
+
 class LiveBench(HostsBench):
     def __init__(self, args, lab, data, webs):
         super().__init__(args, lab, data, ["wB"])
@@ -79,7 +134,7 @@ class LiveBench(HostsBench):
     def start_pulseguard(self):
         super().start_pulseguard()
         for host in self.webs:
-            env = self.env() | {"HOST": self.lab.address(host)}
+            env = self.env() | {"HOST": self.lab.address(host), "LOG_LEVEL": "INFO"}
             log = self.tmp / f"{host}.log"
             argv = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"]
             proc = self.lab.start(host, argv, env, log=log, uses=[self.data.address], cwd=ROOT)
@@ -163,6 +218,7 @@ def run(args) -> dict:
                 wait_web(lab.address(host))
             tokens, owner_ids = bench.tokens()
             publishes = Publishes(data.redis_url)
+            watch = PubsubWatch(data.redis_url)
             clients, per = [], -(-args.streams // args.client_processes)
             for first in range(0, args.streams, per):
                 web = webs[(first // per) % len(webs)]
@@ -189,7 +245,11 @@ def run(args) -> dict:
                 line = proc.stdout.readline().split()
                 opened += int(line[1]) if line and line[0] == "READY" else 0
             ready_at = time.time()
-            time.sleep(args.duration)
+            outage = None
+            if args.redis_outage:
+                time.sleep(args.outage_at)
+                outage = [t - ready_at for t in redis_outage(data, args.redis_outage)]
+            time.sleep(max(0.0, ready_at + args.duration - time.time()))
             stop_at = time.time()
             mem = memory([(n, p) for n, p in bench.procs if n in webs])
             for proc in clients:
@@ -197,17 +257,80 @@ def run(args) -> dict:
             results = [json.loads(proc.stdout.readline() or "{}") for proc in clients]
             for proc in clients:
                 proc.wait(30)
+            recorded = recorded_pings(bench.pg_url, ready_at + 1, stop_at - 5)
+            names = {lab.address(h): h for h in hosts}
+            diagnosis = {
+                "pubsub_clients": watch.figures(names),
+                "web_logs": log_counts({h: bench.tmp / f"{h}.log" for h in webs}),
+                "redis_log_output_buffer": data.redis_log.read_text().count("output buffer"),
+                "logs_in": str(bench.tmp),
+            }
         finally:
             for proc in locals().get("clients", []):
                 if proc.poll() is None:
                     os.killpg(proc.pid, signal.SIGKILL)
             bench.stop_processes()
             os.killpg(target.pid, signal.SIGTERM)
-    return figures(args, publishes, results, ready_at, stop_at, opened, mem, owner_ids)
+    out = figures(args, publishes, results, ready_at, stop_at, opened, mem, owner_ids)
+    out["of_recorded"] = against_recorded(publishes, results, owner_ids, recorded, outage)
+    return out | diagnosis
+
+
+def redis_outage(data, seconds: float) -> list[float]:
+    """Stop redis-server (SIGSTOP: its connections hang, as in a partition) for `seconds`."""
+    os.killpg(data.redis_process.pid, signal.SIGSTOP)
+    began = time.time()
+    try:
+        time.sleep(seconds)
+    finally:
+        os.killpg(data.redis_process.pid, signal.SIGCONT)
+    return [began, time.time()]
+
+
+def recorded_pings(pg_url: str, start: float, end: float) -> list[tuple[int, int, float]]:
+    """(id, owner id, checked at) of every result recorded for a check started in [start, end)."""
+    query = """
+        SELECT p.id, s.owner_id, extract(epoch FROM p.checked_at) FROM ping_results p
+        JOIN servers s ON s.id = p.server_id
+        WHERE p.checked_at >= to_timestamp(%s) AND p.checked_at < to_timestamp(%s)
+    """
+    with psycopg.connect(pg_url) as conn:
+        return [(int(i), int(o), float(t)) for i, o, t in conn.execute(query, (start, end))]
+
+
+def against_recorded(publishes, results, owner_ids, recorded, outage) -> dict:
+    """The sampled streams against the database: every result of their owner, published or not.
+
+    The benchmark's own subscriber sees only what reached Redis; results recorded while Redis was
+    away were never published, and reach a stream only by its catch-up from the database.
+    """
+    expected, lost, late = Counter(), Counter(), []
+    for result in results:
+        for name, arrived in result.get("arrivals", {}).items():
+            owner = owner_ids[int(name.rsplit("-", 1)[1])]
+            seen = set(result["received"][name])
+            for ping_id, ping_owner, at in recorded:
+                if ping_owner != owner:
+                    continue
+                kind = "published" if ping_id in publishes.at else "never_published"
+                expected[kind] += 1
+                if ping_id not in seen:
+                    lost[kind] += 1
+                elif kind == "never_published" and str(ping_id) in arrived:
+                    late.append(arrived[str(ping_id)] - at)  # check start -> received
+    out = {"sampled_expected": dict(expected), "sampled_lost": dict(lost)}
+    if late:
+        out["never_published_received_after_s_p50_max"] = [
+            round(pct(late, 0.5), 1),
+            round(max(late), 1),
+        ]
+    if outage:
+        out["redis_outage_s_into_window"] = [round(t, 1) for t in outage]
+    return out
 
 
 def figures(args, publishes, results, ready_at, stop_at, opened, mem, owner_ids) -> dict:
-    latencies, lost, expected_total = [], 0, 0
+    latencies, lost, expected_total = [], Counter(), 0
     window = [
         i for i, t in publishes.at.items() if ready_at + 1 <= t <= stop_at - 2
     ]  # published while every stream was open, with 2 s to arrive
@@ -215,9 +338,12 @@ def figures(args, publishes, results, ready_at, stop_at, opened, mem, owner_ids)
         for name, arrived in result.get("arrivals", {}).items():
             owner = owner_ids[int(name.rsplit("-", 1)[1])]
             seen = set(result["received"][name])
+            opened_at, ended_at = result.get("spans", {}).get(name, [None, None])
             mine = [i for i in window if publishes.owner[i] == owner]
             expected_total += len(mine)
-            lost += sum(i not in seen for i in mine)
+            for i in mine:
+                if i not in seen:
+                    lost[why_lost(publishes.at[i], opened_at, ended_at)] += 1
             latencies += [arrived[str(i)] - publishes.at[i] for i in mine if str(i) in arrived]
     deliveries = sum(sum(r.get("counts", {}).values()) for r in results)
     return {
@@ -231,7 +357,9 @@ def figures(args, publishes, results, ready_at, stop_at, opened, mem, owner_ids)
         "pings_published": len(window),
         "deliveries_per_s": round(deliveries / max(1, stop_at - ready_at), 1),
         "sampled_deliveries": expected_total,
-        "lost": lost,
+        "lost": sum(lost.values()),
+        "lost_by_stream_state": dict(lost),
+        "streams_ended_by_server": sum(r.get("ended_by_server", 0) for r in results),
         "publish_to_receive_p50_ms": round(pct(latencies, 0.5) * 1000, 1),
         "publish_to_receive_p99_ms": round(pct(latencies, 0.99) * 1000, 1),
         "publish_to_receive_max_ms": round(max(latencies, default=float("nan")) * 1000, 1),
@@ -242,6 +370,17 @@ def figures(args, publishes, results, ready_at, stop_at, opened, mem, owner_ids)
             {e.split(": ", 1)[-1][:120] for r in results for e in r.get("errors", [])}
         )[:5],
     }
+
+
+def why_lost(published_at, opened_at, ended_at) -> str:
+    """Where a sampled stream was when a ping it never got was published."""
+    if opened_at is None:
+        return "never_opened"
+    if published_at < opened_at:
+        return "before_open"
+    if ended_at is not None and published_at > ended_at - 2:
+        return "stream_ended"
+    return "while_open"
 
 
 def main():
@@ -258,6 +397,8 @@ def main():
     parser.add_argument("--delay-ms", type=float, default=50)
     parser.add_argument("--client-processes", type=int, default=4)
     parser.add_argument("--sample", type=int, default=10, help="streams timed per client process")
+    parser.add_argument("--redis-outage", type=float, default=0, help="seconds Redis is stopped")
+    parser.add_argument("--outage-at", type=float, default=10, help="seconds into the window")
     args = parser.parse_args()
     args.mode, args.workers, args.env = "postgres", None, {}
     args.assertions_share = 0.0  # bench/checks: plain HTTP checks

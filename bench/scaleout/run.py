@@ -81,8 +81,9 @@ class DataHost:
         self.lab.start("data", postgres, dict(os.environ), log=self.pgdata.parent / "pg.log")
         redis_argv = ["redis-server", "--bind", self.address, "--port", "6379", "--save", ""]
         redis_argv += ["--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"]
+        self.redis_log = self.pgdata.parent / "redis.log"
         self.redis_process = self.lab.start(
-            "data", redis_argv, dict(os.environ), uses=[self.address]
+            "data", redis_argv, dict(os.environ), log=self.redis_log, uses=[self.address]
         )
         deadline = time.monotonic() + 30
         while True:
@@ -173,6 +174,7 @@ class HostsBench(Bench):
                 rss_samples.append(sum(table[pid][2] for pid in ours))
             last, cpu1 = self.snapshot(), self.host_cpu()
             last["memory"] = self.memory_by_process()
+            last["verdicts"] = self.verdict_counts()  # bench/checks' report needs them (c9b91a5)
             self.throttle1 = {h: self.lab.throttled(h) for h in self.workers}
             self.stop_processes()
             os.kill(target.pid, signal.SIGTERM)
