@@ -6,6 +6,7 @@ from flask import render_template
 
 from pulseguard.pages import bp
 from pulseguard.pages.answers import conditional, published_page, summary_body
+from pulseguard.pages.bar_markup import bars_html
 from pulseguard.pages.feeds import feed
 from pulseguard.pages.summary import uptime_bars
 
@@ -18,7 +19,8 @@ def page(slug):
     page = published_page(slug)
     summary = json.loads(summary_body(slug))
     bars = uptime_bars(page, page.bar_days) if page.show_bars else None
-    html = render_template("status/page.html", page=summary, bars=bars)
+    items = bars_html(bars["components"]) if bars else {}
+    html = render_template("status/page.html", page=summary, bars=bars, bar_items=items)
     return conditional(html.encode(), "text/html", "public, max-age=30")
 
 
