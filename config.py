@@ -190,7 +190,8 @@ class Config:
     APPRISE_TIMEOUT_S = float(env("APPRISE_TIMEOUT_S", 10))  # notify(timeout=): the whole send
     APPRISE_IO_TIMEOUT_S = float(env("APPRISE_IO_TIMEOUT_S", 4))  # rto and cto of each request
     # Delivery attempts running at once per process (a hanging channel holds one each).
-    NOTIFY_CONCURRENCY = int(env("NOTIFY_CONCURRENCY", 200))
+    NOTIFY_CONCURRENCY = int(env("NOTIFY_CONCURRENCY", 500))
+    NOTIFY_BATCH = int(env("NOTIFY_BATCH", 50))  # attempts per notify job (a mass outage's)
     REMINDER_INTERVAL_S = int(env("REMINDER_INTERVAL_S", 60))  # how often reminders are due-checked
     # An attempt "sending" longer than this was cut short by a stopped worker (notify/resume.py),
     # looked for every NOTIFY_RESUME_S.

@@ -14,10 +14,8 @@ from sqlalchemy import select
 
 from pulseguard.extensions import db
 from pulseguard.models import Server
-from pulseguard.notify.events import candidate_configs, covers, wants
-from pulseguard.notify.runner import run_delivery
-from pulseguard.queueing import NOTIFY
-from pulseguard.queueing.enqueue import enqueue_many
+from pulseguard.notify.events import candidate_configs, covering, wants
+from pulseguard.notify.runner import enqueue_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +36,11 @@ def configs_for(event: str, server_ids: list[int]) -> list[tuple[int, int]]:
     ]
     if not servers:
         return []
-    configs = candidate_configs([s.id for s in servers], {s.owner_id for s in servers})
+    configs_of = covering(candidate_configs([s.id for s in servers], {s.owner_id for s in servers}))
     found: dict[int, int] = {}
     for server in sorted(servers):
-        for config in configs:
-            if config.id not in found and covers(config, server) and wants(config, event):
+        for config in configs_of(server):
+            if config.id not in found and wants(config, event):
                 found[config.id] = server.id
     return sorted(found.items())
 
@@ -54,6 +52,6 @@ def announce(event: str, server_ids: list[int], facts: dict) -> None:
             (config_id, None, event, 1, facts | {"server_id": facts.get("server_id") or server_id})
             for config_id, server_id in configs_for(event, list(server_ids))
         ]
-        enqueue_many(NOTIFY, run_delivery, jobs, result_ttl=300)
+        enqueue_deliveries(jobs)
     except Exception:  # noqa: BLE001 - an announcement must never fail what caused it
         log.exception("Could not announce %s %s", event, facts.get("ref"))

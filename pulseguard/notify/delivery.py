@@ -102,17 +102,24 @@ def deliver(
     """
     if facts is not None:
         return deliver_announcement(config_id, event, attempt, facts)
-    config = db.session.get(NotificationConfig, config_id)
-    change = db.session.get(StatusChange, change_id) if change_id else None
-    if config is None or change is None or not config.enabled:
+    # The config, the change and its server in one query (three lookups were 7 % of a busy
+    # worker's samples in bench/notify/outage.py); None when one of them is gone.
+    found = db.session.execute(
+        select(NotificationConfig, StatusChange, Server)
+        .select_from(NotificationConfig)
+        .join(StatusChange, StatusChange.id == change_id)
+        .join(Server, Server.id == StatusChange.server_id)
+        .where(NotificationConfig.id == config_id)
+    ).first()
+    if found is None:
         return None
-    if not wants(config, event, change.old_status):
+    config, change, server = found
+    if not config.enabled or not wants(config, event, change.old_status):
         return None
     since = config.reminded_at if event == "reminder" else None  # one reminder round
     if already_attempted(config_id, change.id, event, attempt, since):
         return None
-    server = db.session.get(Server, change.server_id)
-    if server is None or not covers(config, server):
+    if not covers(config, server):
         return None
     incident = incident_of(change)
     about = notice(

@@ -1,5 +1,8 @@
 """The events a config subscribes to, and which subscription each delivered event needs."""
 
+from collections import defaultdict
+from collections.abc import Callable
+
 from sqlalchemy import select
 
 from pulseguard.extensions import db
@@ -53,6 +56,24 @@ def covers(config, server) -> bool:
     if config.owner_id != server.owner_id:
         return False
     return not config.tags or bool(set(config.tags) & set(server.tags or ()))
+
+
+def covering(configs) -> Callable:
+    """Return server -> the configs among these that cover it, by id (a lookup per server, not
+    a scan of every config: 2,000 changes x 6,000 configs were 12 million covers() calls)."""
+    own: dict[int, list] = defaultdict(list)
+    everywhere: dict[int, list] = defaultdict(list)
+    for config in configs:
+        if config.server_id is None:
+            everywhere[config.owner_id].append(config)
+        else:
+            own[config.server_id].append(config)
+
+    def of(server) -> list:
+        found = own.get(server.id, []) + everywhere.get(server.owner_id, [])
+        return sorted((c for c in found if covers(c, server)), key=lambda c: c.id)
+
+    return of
 
 
 def candidate_configs(server_ids, owner_ids):

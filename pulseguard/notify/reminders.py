@@ -27,10 +27,8 @@ from pulseguard.models import (
 )
 from pulseguard.models.monitored import alerting_now
 from pulseguard.models.types import utcnow
-from pulseguard.notify.events import covers, events_of, wants
-from pulseguard.notify.runner import run_delivery
-from pulseguard.queueing import NOTIFY
-from pulseguard.queueing.enqueue import enqueue_many
+from pulseguard.notify.events import covering, events_of, wants
+from pulseguard.notify.runner import enqueue_deliveries
 from pulseguard.sql import rowcount
 
 
@@ -42,12 +40,12 @@ def send_reminders() -> int:
         return 0
     configs = _configs({row.server_id for row in incidents}, {row.owner_id for row in incidents})
     changes = _latest_outages({row.server_id for row in incidents})
+    configs_of = covering(configs)
     pairs = [
         (config, incident)
         for incident in incidents
-        for config in configs
-        if covers(config, _Server(incident.server_id, incident.owner_id, incident.tags))
-        and wants(config, "reminder")
+        for config in configs_of(_Server(incident.server_id, incident.owner_id, incident.tags))
+        if wants(config, "reminder")
         and (incident.current_status == Health.DOWN or "degraded" in events_of(config))
         and incident.server_id in changes
     ]
@@ -69,7 +67,7 @@ def send_reminders() -> int:
         for job in due[config.id]
     ]
     db.session.commit()
-    enqueue_many(NOTIFY, run_delivery, claimed, result_ttl=300)
+    enqueue_deliveries(claimed)
     return len(claimed)
 
 

@@ -16,7 +16,7 @@ from pulseguard.notify.delivery import deliver, retry_delay
 from pulseguard.notify.disabled import tell_owner
 from pulseguard.notify.streaks import count_delivery
 from pulseguard.queueing import NOTIFY
-from pulseguard.queueing.enqueue import enqueue, enqueue_later
+from pulseguard.queueing.enqueue import enqueue, enqueue_later, enqueue_many
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,28 @@ def pool_for(app) -> Pool:
     return pool
 
 
+def enqueue_deliveries(jobs: list[tuple]) -> None:
+    """Enqueue delivery attempts (run_delivery's arguments each), NOTIFY_BATCH to a notify job.
+
+    One RQ job per attempt cost the worker's job loop more than the attempt's own work in a mass
+    outage (bench/README.md, issue 15): a batch is taken in one go and its attempts started.
+    """
+    size = max(1, int(real_app().config["NOTIFY_BATCH"]))
+    batches = [(jobs[i : i + size],) for i in range(0, len(jobs), size)]
+    enqueue_many(NOTIFY, run_deliveries, batches, result_ttl=300)
+
+
+def run_deliveries(batch: list[tuple]) -> None:
+    """Start a batch of delivery attempts on this process's pool (the notify job of a batch).
+
+    In the RQ worker, when the pool stays full, the rest of the batch goes back on the queue.
+    """
+    for index, args in enumerate(batch):
+        if not _start(*args):
+            enqueue_later(NOTIFY, FULL_POOL_DELAY_S, run_deliveries, list(batch[index:]))
+            return
+
+
 def run_delivery(
     config_id: int, change_id: int | None, event: str, attempt: int = 1, facts: dict | None = None
 ) -> None:
@@ -41,23 +63,28 @@ def run_delivery(
 
     `facts`: an announcement's (notify/announce.py), for events that are no status change.
     """
+    if not _start(config_id, change_id, event, attempt, facts):
+        enqueue_later(
+            NOTIFY, FULL_POOL_DELAY_S, run_delivery, config_id, change_id, event, attempt, facts
+        )
+
+
+def _start(config_id, change_id, event, attempt=1, facts=None) -> bool:
+    """Start an attempt on the pool; False when the RQ worker's pool stayed full (not started)."""
     app = real_app()
     ref = facts.get("ref") if facts else None
     key = (id(app), config_id, change_id, event, attempt, ref)
     if key in _running:
-        return  # the same job, delivered twice by the queue, is running already
+        return True  # the same job, delivered twice by the queue, is running already
     pool = pool_for(app)
     if app.config.get("REDIS_URL"):
         # In the RQ worker, wait only briefly for a slot: the job loop also runs check batches.
         pool.wait_available(timeout=FULL_POOL_WAIT_S)
         if pool.full():
-            enqueue_later(
-                NOTIFY, FULL_POOL_DELAY_S, run_delivery, config_id, change_id, event, attempt,
-                facts,
-            )  # fmt: skip
-            return
+            return False
     _running.add(key)
     pool.spawn(_attempt, app, key, facts)  # embedded: this job's own greenlet waits for a slot
+    return True
 
 
 def _attempt(app, key, facts=None):

@@ -7,10 +7,8 @@ from sqlalchemy import select
 
 from pulseguard.extensions import db
 from pulseguard.models import Health, Server, StatusChange
-from pulseguard.notify.events import candidate_configs, covers, wants
-from pulseguard.notify.runner import run_delivery
-from pulseguard.queueing import NOTIFY
-from pulseguard.queueing.enqueue import enqueue_many
+from pulseguard.notify.events import candidate_configs, covering, wants
+from pulseguard.notify.runner import enqueue_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +49,15 @@ def enqueue_for_changes(change_ids: list[int]) -> None:
         return
     server_ids = {row.server_id for row, _ in changes}
     owner_ids = {row.owner_id for row, _ in changes}
-    configs = candidate_configs(server_ids, owner_ids)
+    configs_of = covering(candidate_configs(server_ids, owner_ids))
     jobs = [
         (config.id, row.id, event)
         for row, event in sorted(changes, key=lambda item: item[0].id)
-        for config in configs
-        if covers(config, _Server(row.server_id, row.owner_id, row.tags))
-        and wants(config, event, row.old_status)
+        for config in configs_of(_Server(row.server_id, row.owner_id, row.tags))
+        if wants(config, event, row.old_status)
     ]
     try:
-        enqueue_many(NOTIFY, run_delivery, jobs, result_ttl=300)
+        enqueue_deliveries(jobs)
     except Exception:  # noqa: BLE001 - a queue outage must not fail the check batch
         log.exception("Could not enqueue %d notifications for changes %s", len(jobs), change_ids)
 
