@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pulseguard.extensions import db
@@ -46,6 +46,9 @@ class NotificationDelivery(db.Model):
     )
     # What an announcement is about ("window:3:active:…", "cert:12"); None for status changes.
     ref: Mapped[str | None] = mapped_column(String(120), index=True)
+    # An announcement's facts (the job's `facts`), kept on its attempts so that notify/resume.py
+    # can make the next attempt of one a stopped worker cut short.
+    announcement: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     event: Mapped[str] = mapped_column(String(20))  # failure | recovery | reminder | test
     attempt: Mapped[int] = mapped_column(default=1)
     outcome: Mapped[str] = mapped_column(String(20))  # sent | retrying | failed

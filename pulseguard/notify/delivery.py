@@ -136,9 +136,14 @@ def deliver(
     return attempt_send(config_id, channel, recipient, message, settings, about, attempt)
 
 
-def attempt_send(config_id, channel, recipient, message, settings, facts, attempt) -> str | None:
-    """Claim the attempt, send, record how it ended; return the outcome (None: not claimed)."""
-    row_id = claim(config_id, facts, attempt)
+def attempt_send(
+    config_id, channel, recipient, message, settings, facts, attempt, announcement=None
+) -> str | None:
+    """Claim the attempt, send, record how it ended; return the outcome (None: not claimed).
+
+    `announcement`: the facts of an announcement's job, kept on the row for notify/resume.py.
+    """
+    row_id = claim(config_id, facts, attempt, announcement)
     if row_id is None:
         return None
     error, took = send(channel, recipient, message, settings)
@@ -159,7 +164,10 @@ def deliver_announcement(config_id: int, event: str, attempt: int, facts: dict) 
     message = render(notice, current_app.config["PUBLIC_URL"])
     settings = settings_of(config, dedup=f"pulseguard-{facts['ref']}")
     channel, recipient = config.notification_type, config.recipient
-    return attempt_send(config_id, channel, recipient, message, settings, notice, attempt)
+    kept = {key: value for key, value in facts.items() if key != "servers"}  # announce()'s only
+    return attempt_send(
+        config_id, channel, recipient, message, settings, notice, attempt, announcement=kept
+    )
 
 
 def announcement_notice(event: str, facts: dict) -> Notice:
@@ -288,9 +296,9 @@ def already_attempted(config_id: int, change_id: int, event: str, attempt: int, 
     return db.session.scalar(stmt.limit(1)) is not None
 
 
-def claim(config_id: int, facts: Notice, attempt: int) -> int | None:
+def claim(config_id: int, facts: Notice, attempt: int, announcement=None) -> int | None:
     """Record that an attempt starts (outcome "sending"); None when the config was deleted."""
-    return insert(config_id, facts, attempt, outcome="sending")
+    return insert(config_id, facts, attempt, outcome="sending", announcement=announcement)
 
 
 def insert(config_id: int, facts: Notice, attempt: int, **fields) -> int | None:

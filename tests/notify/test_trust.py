@@ -5,11 +5,14 @@ from datetime import timedelta
 
 import gevent
 import pytest
+from gevent.event import Event
 from sqlalchemy import select, update
 
 from pulseguard.extensions import db
 from pulseguard.models import NotificationConfig, NotificationDelivery
 from pulseguard.models.types import utcnow
+from pulseguard.notify import runner
+from pulseguard.notify.announce import announce
 from pulseguard.notify.resume import resume_deliveries
 from pulseguard.notify.streaks import DISABLE_AFTER_FAILURES
 from pulseguard.notify.triggers import enqueue_for_changes
@@ -120,3 +123,38 @@ def test_a_retry_that_never_came_is_made(embedded, ctx, app, server, change, add
     wait_for(lambda: ("failure", 2, "sent") in rows(app, config))
     with app.app_context():
         assert resume_deliveries() == 0
+
+
+def test_an_announcement_cut_short_by_a_stopped_worker_is_resumed_with_its_facts(
+    embedded, app, server, add_config, receiver
+):
+    config = add_config(server["id"], "webhook", receiver.url, events=["maintenance"])
+    facts = {
+        "ref": "window:7:2026-12-01T22:00:00+00:00:active",
+        "servers": [server["id"]],
+        "server_name": "nightly",
+        "status": "maintenance",
+        "headline": "Maintenance started: nightly",
+        "lines": ["Maintenance window nightly started."],
+        "extra": {"window": {"id": 7, "name": "nightly", "state": "active"}},
+    }
+    receiver.hold = Event()
+    with app.app_context():
+        announce("maintenance", [server["id"]], facts)
+    wait_for(lambda: receiver.requests)
+    runner.pool_for(app).kill()  # the worker stops mid-attempt: nothing is recorded after it
+    assert rows(app, config) == [("maintenance", 1, "sending")]
+    receiver.hold.set()
+    receiver.hold = None
+    with app.app_context():
+        db.session.execute(
+            update(NotificationDelivery).values(created_at=utcnow() - timedelta(hours=1))
+        )
+        db.session.commit()
+        assert resume_deliveries() == 1
+        assert resume_deliveries() == 0  # claimed once
+    wait_for(lambda: ("maintenance", 2, "sent") in rows(app, config))
+    assert rows(app, config) == [("maintenance", 1, "interrupted"), ("maintenance", 2, "sent")]
+    assert len(receiver.requests) == 2
+    assert receiver.json(1)["window"] == facts["extra"]["window"]
+    assert receiver.json(1)["event"] == "maintenance"

@@ -4,7 +4,10 @@ from marshmallow import Schema, fields
 
 from pulseguard.api.fields import Choice, IdList, Timestamp
 
-EVENTS = ("failure", "degraded", "recovery", "reminder", "test", "disabled")
+EVENTS = (
+    "failure", "degraded", "recovery", "reminder", "test", "disabled",
+    "maintenance", "incident_update", "cert_expiring",
+)  # fmt: skip
 OUTCOMES = ("sending", "sent", "retrying", "failed", "interrupted")
 
 
@@ -21,7 +24,16 @@ class NotificationDeliverySchema(Schema):
     )
     event = fields.Str(dump_only=True, metadata={"enum": list(EVENTS)})
     attempt = fields.Int(dump_only=True)
-    outcome = fields.Str(dump_only=True, metadata={"enum": list(OUTCOMES)})
+    outcome = fields.Str(
+        dump_only=True,
+        metadata={
+            "enum": list(OUTCOMES),
+            "description": "interrupted: the worker stopped mid-attempt (killed) and the next "
+            "attempt was made after NOTIFY_STALL_S, for status changes and announcements alike; "
+            "a delivery whose worker stopped before its attempt was recorded is not resumed "
+            "(README, Notifications)",
+        },
+    )
     status = fields.Str(
         dump_only=True, allow_none=True, metadata={"enum": ["success", "failure", "timeout"]}
     )
