@@ -22,6 +22,8 @@ const EVENTS = [
   ["degraded", "Degraded"],
   ["recovery", "Back up"],
   ["cert_expiring", "Certificate expiring"],
+  ["maintenance", "Maintenance"],
+  ["incident_update", "Incident updates"],
 ];
 
 /** serverId: a server's id (its page), or null for the configs that cover every server. */
@@ -49,7 +51,8 @@ export function setupNotifications(serverId) {
   }
 
   function item(config) {
-    const when = config.events.join(", ") || "nothing";
+    const reminds = config.reminder_interval ? ` · reminder every ${config.reminder_interval} min${config.max_reminders ? `, at most ${config.max_reminders}` : ""}` : "";
+    const when = (config.events.join(", ") || "nothing") + reminds;
     const scope = serverId === null ? (config.tags.length ? ` · servers tagged ${config.tags.join(", ")}` : " · every server") : "";
     const log = h("div", { class: "delivery-log", hidden: true });
     return h(
@@ -129,6 +132,8 @@ export function setupNotifications(serverId) {
       recipient: form.elements.recipient.value.trim(),
       enabled: form.elements.enabled.checked,
       events: EVENTS.map(([name]) => name).filter((name) => form.elements[`event_${name}`].checked),
+      reminder_interval: Number(form.elements.reminder_interval.value || 0),
+      max_reminders: Number(form.elements.max_reminders.value || 0),
       options,
     };
     const name = form.elements.name.value.trim();
@@ -146,6 +151,8 @@ export function setupNotifications(serverId) {
     form.elements.name.value = config.name || "";
     form.elements.enabled.checked = config.enabled;
     for (const [name] of EVENTS) form.elements[`event_${name}`].checked = config.events.includes(name);
+    form.elements.reminder_interval.value = config.reminder_interval || 0;
+    form.elements.max_reminders.value = config.max_reminders || 0;
     form.elements.priority.value = config.options.priority || "";
     form.elements.severity.value = config.options.severity || "";
     form.elements.silent.checked = Boolean(config.options.silent);
