@@ -4,7 +4,13 @@ Imported when first used (a worker that never sends through Apprise never loads 
 plugins). Quirks handled here (API-NEXT §8, measured with apprise 2.2.0):
 - `Apprise.instantiate()` returns None for a URL it cannot use; it validates syntax only.
 - A hanging service is bounded twice: `rto`/`cto` (read and connect timeouts, set on every URL)
-  and `notify(timeout=)`, which answers TIMEOUT; the results are the same under gevent.
+  and a gevent.Timeout of APPRISE_TIMEOUT_S around the send. Not `notify(timeout=)`: any
+  deadline (that one, or the asset's `service_timeout`, 60 s by default) makes Apprise run the
+  send on its process-wide ThreadPoolExecutor of min(32, CPUs + 4) workers, 6 on two cores.
+  In a mass outage every Apprise send of the worker queued behind those 6, hanging ones held
+  them for `rto`, and healthy ones passed their deadline still queued ("Service 'JSON' did not
+  finish within 0.000s", 1,036 of 5,700 in bench/notify/outage.py). With `service_timeout=0`,
+  `async_mode=False` and no call timeout, the send runs in the calling greenlet.
 - A read timeout is logged as "A Connection error occurred…", like a refused connection: an
   error that took the whole `rto` is counted as a timeout.
 - `notify()` answers an AppriseResult: falsy on failure, with the provider's own error text in
@@ -16,6 +22,8 @@ plugins). Quirks handled here (API-NEXT §8, measured with apprise 2.2.0):
 
 import re
 import time
+
+import gevent
 
 from pulseguard.checks.guard import Guard, guard_of
 from pulseguard.notify import targets
@@ -50,7 +58,10 @@ def asset():
     if _asset is None:
         import apprise
 
-        _asset = apprise.AppriseAsset(plugin_paths=[], storage_mode="memory", allow_templates=False)
+        _asset = apprise.AppriseAsset(
+            plugin_paths=[], storage_mode="memory", allow_templates=False,
+            async_mode=False, service_timeout=0,
+        )  # fmt: skip
     return _asset
 
 
@@ -127,10 +138,15 @@ class AppriseTransport:
         sender.add(service)
         notify_type = NOTIFY_TYPES.get(message.event, "info")
         started = time.monotonic()
-        with sender.notify(
-            body=message.text, title=message.subject, notify_type=notify_type,
-            timeout=self.timeout_s,
-        ) as result:  # fmt: skip
+        try:
+            with gevent.Timeout(self.timeout_s):
+                result = sender.notify(
+                    body=message.text, title=message.subject, notify_type=notify_type
+                )
+        except gevent.Timeout as error:
+            took = f"Apprise did not finish within {self.timeout_s:g}s"
+            raise TransportError(took, timeout=True) from error
+        with result:
             if result:
                 return
             status = result.status.name
