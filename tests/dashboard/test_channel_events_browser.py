@@ -14,7 +14,7 @@ def configs(app, tokens):
         headers={"Authorization": f"Bearer {tokens['access']}"},
         timeout=5,
     )
-    return response.json()["data"]
+    return response.json()
 
 
 def test_a_channel_subscribes_to_announcements_and_reminds_until_acknowledged(live_app, page):

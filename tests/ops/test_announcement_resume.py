@@ -34,7 +34,6 @@ def attempts(stack):
 def test_an_update_cut_short_by_a_killed_worker_is_sent_once_afterwards(stack, peers):
     webhook, target = peers
     stack.env.update(NOTIFY_STALL_S="2", NOTIFY_RESUME_S="1", WEBHOOK_TIMEOUT_S="60")
-    stack.release()
     stack.start_web()
     stack.start_worker("worker1")
     stack.start_scheduler()
