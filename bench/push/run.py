@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/push/run.py ingest --servers 100 --duration 30 --rate 1000
     .venv/bin/python bench/push/run.py sweep --servers 10000 --period 60 --duration 90
+    .venv/bin/python bench/push/run.py ingest --servers 1000 --profile /tmp/push.txt  # py-spy
 
 `ingest` runs gunicorn (WEB_CONCURRENCY web workers), one RQ worker and the scheduler on a fresh
 PostgreSQL database with Redis, seeds N push servers, then drives `GET /api/push/<token>` from
@@ -14,6 +15,9 @@ PostgreSQL backends of the bench database and the shared Redis are printed besid
 `sweep` seeds N push servers with a --period, each last pinged so that their deadlines fall evenly
 over the next period, runs the same process set, and reports how long after its deadline each
 server was marked late (the missed result's time minus `next_expected_at`).
+
+With --profile FILE, py-spy samples one web worker (100 Hz, --native, raw collapsed stacks)
+through the closed loop; bench/push/profile_summary.py FILE says where its CPU went.
 """
 
 import argparse
@@ -68,6 +72,8 @@ class Stack:
             "LOG_LEVEL": "WARNING",
             "PATH": f"{BIN}:{env.get('PATH', '')}",
             "PYTHONPATH": str(ROOT),
+            # counted, as in production, but high enough that no ping of the bench is refused
+            "PUSH_RATE_LIMIT": "1000000 per minute",
         }
         return env | extra
 
@@ -140,6 +146,20 @@ class Stack:
         proc = subprocess.Popen(argv, cwd=ROOT, env=self.env(**env), stdout=log, stderr=log)
         self.procs.append((name, proc))
 
+    def web_workers(self):
+        """The gunicorn workers' pids (the web process's children)."""
+        web = next(proc for name, proc in self.procs if name == "web")
+        table = proc_table()
+        return [pid for pid in descendants([web.pid], table) if pid != web.pid]
+
+    def cpu_by_process(self):
+        """{web, worker, scheduler: CPU s of that process and its children} now."""
+        table = proc_table()
+        return {
+            name: sum(table[pid][1] for pid in descendants([proc.pid], table))
+            for name, proc in self.procs
+        }
+
     def cpu(self):
         """(PulseGuard CPU s, PostgreSQL backends' CPU s, Redis CPU s) now."""
         table = proc_table()
@@ -180,6 +200,17 @@ def load(port, tokens, seconds, connections, rate):
     return json.loads(out)
 
 
+def profile(stack, args):
+    """Start py-spy on the first web worker for the closed loop, or None without --profile."""
+    if args.profile is None:
+        return None
+    py_spy = Path(sys.executable).with_name("py-spy")
+    command = [str(py_spy) if py_spy.exists() else "py-spy", "record", "--pid"]
+    command += [str(stack.web_workers()[0]), "--format", "raw", "--native", "--rate", "100"]
+    command += ["--duration", str(int(args.duration)), "-o", args.profile]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def ingest(args):
     stack = Stack(args)
     try:
@@ -188,13 +219,20 @@ def ingest(args):
         load(stack.port, tokens, 5, args.connections, 0)  # warm-up: connections, caches
         figures = {"load_avg_start": os.getloadavg()}
         for label, rate in (("closed_loop", 0), (f"open_loop_{args.rate}_per_s", args.rate)):
-            before = stack.cpu()
+            profiler = profile(stack, args) if rate == 0 else None
+            before, by_process = stack.cpu(), stack.cpu_by_process()
             result = load(stack.port, tokens, args.duration, args.connections, rate)
             after = stack.cpu()
+            spent = {k: v - by_process[k] for k, v in stack.cpu_by_process().items()}
+            if profiler is not None:
+                profiler.wait(60)
             pings = max(1, result["ok"])
             result["cpu_ms_per_ping_pulseguard"] = round((after[0] - before[0]) * 1000 / pings, 3)
             result["cpu_ms_per_ping_postgres"] = round((after[1] - before[1]) * 1000 / pings, 3)
             result["cpu_ms_per_ping_redis_shared"] = round((after[2] - before[2]) * 1000 / pings, 3)
+            result["cpu_ms_per_ping_by_process"] = {
+                name: round(seconds * 1000 / pings, 3) for name, seconds in spent.items()
+            }
             figures[label] = result
             print(label, json.dumps(result), flush=True)  # each phase as soon as it is measured
         figures["load_avg_end"] = os.getloadavg()
@@ -269,6 +307,7 @@ def main():
     parser.add_argument("--rate", type=float, default=1000)
     parser.add_argument("--period", type=int, default=60)
     parser.add_argument("--web-concurrency", type=int, default=2)
+    parser.add_argument("--profile", help="ingest: py-spy one web worker into this file")
     args = parser.parse_args()
     figures = ingest(args) if args.what == "ingest" else sweep(args)
     print(json.dumps(figures, indent=1))
