@@ -6,12 +6,13 @@ the hashes at scrape time, so the figures are the whole deployment's. Without RE
 one process (the embedded mode) and the same structures live in a dict.
 """
 
+import atexit
 import logging
 import os
 import socket
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from flask import current_app, has_app_context
 from redis.exceptions import RedisError
@@ -66,14 +67,14 @@ class LocalStore:
 class RedisStore:
     """Counters shared through Redis hashes; a failing Redis drops increments, never raises."""
 
-    paused_until = 0.0
+    paused_until: dict[int, float] = {}  # id(client) -> skip its writes until (monotonic)
 
     def __init__(self, client, prefix):
         self.client, self.prefix = client, prefix
 
     def add(self, updates: list) -> None:
         """Apply (key, field, amount) increments: one command per distinct field, one round trip."""
-        if time.monotonic() < RedisStore.paused_until:
+        if time.monotonic() < RedisStore.paused_until.get(id(self.client), 0.0):
             return
         totals = defaultdict(int)
         for key, name, amount in updates:
@@ -87,7 +88,7 @@ class RedisStore:
                     pipe.hincrbyfloat(f"{self.prefix}:{key}", name, amount)
             pipe.execute()
         except RedisError as error:
-            RedisStore.paused_until = time.monotonic() + PAUSE_AFTER_ERROR_S
+            RedisStore.paused_until[id(self.client)] = time.monotonic() + PAUSE_AFTER_ERROR_S
             log.warning(
                 "Metrics not recorded for %ss: Redis failed (%s)", PAUSE_AFTER_ERROR_S, error
             )
@@ -102,6 +103,46 @@ class RedisStore:
 
 
 LOCAL = LocalStore()
+FLUSH_S = 1.0  # how long a request count may wait in its process before it reaches the store
+_pending: dict[tuple, tuple] = {}  # (client id, prefix) -> (store, Counter of (key, field))
+_pending_timer: list = []
+_pending_lock = threading.Lock()
+
+
+def pending_add(target, update: tuple) -> None:
+    """Queue one (key, field, amount) increment for `target`; written within FLUSH_S.
+
+    Counting each request in Redis cost a round trip per request (7 % of a web worker's CPU
+    per push ping); queued, one pipeline a second carries them all. A store in memory is
+    written at once.
+    """
+    if not isinstance(target, RedisStore):
+        target.add([update])
+        return
+    with _pending_lock:
+        key, name, amount = update
+        _target, totals = _pending.setdefault(
+            (id(target.client), target.prefix), (target, Counter())
+        )
+        totals[key, name] += amount
+        if not _pending_timer:
+            timer = threading.Timer(FLUSH_S, pending_flush)
+            timer.daemon = True
+            _pending_timer.append(timer)
+            timer.start()
+
+
+def pending_flush() -> None:
+    """Write the queued increments now."""
+    with _pending_lock:
+        queued = list(_pending.values())
+        _pending.clear()
+        _pending_timer.clear()
+    for target, totals in queued:
+        target.add([(key, name, amount) for (key, name), amount in totals.items()])
+
+
+atexit.register(pending_flush)
 
 
 def current_store():

@@ -36,6 +36,7 @@ def scrape():
         response = error_response(401, "A valid metrics token is required.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
+    metrics.flush_requests()  # this process's own counts, up to the scrape
     registry = CollectorRegistry(auto_describe=False)
     registry.register(Collector())
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

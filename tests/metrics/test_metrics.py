@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -243,3 +244,20 @@ def test_bucket_labels_are_written_as_prometheus_writes_them():
     assert families.bucket_label(None) == "+Inf"
     with pytest.raises(ValueError):
         families.bucket_label(1e7)
+
+
+def test_request_counts_reach_redis_without_a_scrape(shared_app, redis_url):
+    """Counts wait in their process for about a second, then one pipeline writes them all:
+    the other processes' /metrics see them without this one being scraped (and an app whose
+    Redis is down, an earlier test's, pauses only its own writes)."""
+    client = shared_app.test_client()
+    for _ in range(3):
+        client.get("/api/servers/41/")
+    key = f"{shared_app.config['METRICS_REDIS_PREFIX']}:c:pulseguard_http_requests"
+    field = "GET\x1f/api/servers/<int:server_id>/\x1f401"
+    connection = redis.Redis.from_url(redis_url)
+    for _ in range(100):  # the flush is due after about 1 s; give a loaded machine 10 s
+        if connection.hget(key, field) is not None:
+            break
+        time.sleep(0.1)
+    assert int(connection.hget(key, field) or 0) == 3
