@@ -169,6 +169,7 @@ class Config:
     PUSH_SWEEP_INTERVAL_S = float(env("PUSH_SWEEP_INTERVAL_S", 1))  # push deadline sweeps
     PUSH_BATCH_SIZE = int(env("PUSH_BATCH_SIZE", 200))  # pings recorded per transaction
     PUSH_BATCH_DELAY_S = float(env("PUSH_BATCH_DELAY_S", 0.002))  # longest wait to fill one
+    PUSH_RATE_LIMIT = env("PUSH_RATE_LIMIT", "60 per minute")  # per push server (its token)
     # Notifications.
     SMTP_HOST = env("SMTP_HOST", "localhost")
     SMTP_PORT = int(env("SMTP_PORT", 25))

@@ -1,15 +1,17 @@
 """Recording one push ping: the server's run state, then its result through record_results.
 
-The PushMonitor row is locked first (FOR UPDATE on PostgreSQL; SQLite has one writer anyway),
-so that concurrent pings to one server apply one after the other; its changes commit in the
-same transaction as the result, the status and the uptime counters (record_results commits).
+A ping names its server with a finder (`ByToken`, `ByKey`). A batch's finders become one locking
+SELECT of their PushMonitor rows (FOR UPDATE on PostgreSQL; SQLite has one writer anyway), so
+that concurrent pings to one server apply one after the other; their changes commit in the same
+transaction as the results, the statuses and the uptime counters (record_results commits). On
+PostgreSQL a token rotated while the batch waited for the lock no longer matches (the locked
+row is read again), so its ping answers 404 like any unknown token.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from pulseguard import kinds
@@ -46,37 +48,71 @@ class Answer:
 
     status: str | None = None
     ignored: str | None = None
+    retry_after: int | None = None  # over PUSH_RATE_LIMIT: nothing recorded (429)
 
 
-def receive(monitors, ping: Ping) -> Answer | None:
-    """Record a ping to the one push server the select of PushMonitor finds; None: no such server.
+@dataclass(frozen=True)
+class ByToken:
+    """A push server found by the token of its ping URL."""
 
-    `monitors` is a select of PushMonitor (by token here; by API key and server key later).
+    token: str
+
+    @property
+    def ref(self) -> tuple:
+        return ("token", self.token)
+
+    @staticmethod
+    def where(finders: list["ByToken"]):
+        return PushMonitor.token.in_(sorted({f.token for f in finders}))
+
+
+@dataclass(frozen=True)
+class ByKey:
+    """A push server found by its owner and its `key` (the slug URLs of a push API key)."""
+
+    owner_id: int
+    key: str
+
+    @property
+    def ref(self) -> tuple:
+        return ("key", self.owner_id, self.key)
+
+    @staticmethod
+    def where(finders: list["ByKey"]):
+        pairs = sorted({(f.owner_id, f.key) for f in finders})
+        servers = select(Server.id).where(
+            or_(*(and_(Server.owner_id == owner, Server.key == key) for owner, key in pairs))
+        )
+        return PushMonitor.server_id.in_(servers)
+
+
+Finder = ByToken | ByKey
+
+
+def _refs(monitor: PushMonitor) -> tuple[tuple, ...]:
+    """Every finder's ref that names this monitor's server."""
+    server = monitor.server
+    return ("token", monitor.token), ("key", server.owner_id, server.key)
+
+
+def receive(finder: Finder, ping: Ping) -> Answer | None:
+    """Record a ping to the push server the finder names; None: no such server."""
+    return receive_many([(finder, ping)])[0]
+
+
+def receive_many(items: list[tuple[Finder, Ping]]) -> list[Answer | None]:
+    """Record several pings (each with the finder of its server) in one transaction.
+
+    One SELECT finds and locks the batch's monitors, in server id order, so that two processes
+    recording overlapping batches never wait for each other in a cycle; pings to one server
+    apply in arrival order.
     """
-    return receive_many([(monitors, ping)])[0]
-
-
-def receive_many(items: list[tuple[Any, Ping]]) -> list[Answer | None]:
-    """Record several pings (each with its select of PushMonitor) in one transaction.
-
-    The monitors are locked in server id order, so that two processes recording overlapping
-    batches never wait for each other in a cycle; pings to one server apply in arrival order.
-    """
-    found = [_server_id(monitors) for monitors, _ping in items]
-    ids = sorted({sid for sid in found if sid is not None})
-    locked = db.session.scalars(
-        select(PushMonitor)
-        .where(PushMonitor.server_id.in_(ids))
-        .order_by(PushMonitor.server_id)
-        .with_for_update()
-        .options(selectinload(PushMonitor.server))  # the batch's servers in one query
-    ).all()
-    monitors = {m.server_id: m for m in locked}
+    monitors = _locked([finder for finder, _ping in items])
     answers: list[Answer | None] = []
     results, waiting = [], []
     stamp = 0.0
-    for sid, (_select, ping) in zip(found, items, strict=True):
-        monitor = monitors.get(sid) if sid is not None else None
+    for finder, ping in items:
+        monitor = monitors.get(finder.ref)
         if monitor is None:
             answers.append(None)
             continue
@@ -101,13 +137,19 @@ def receive_many(items: list[tuple[Any, Ping]]) -> list[Answer | None]:
     return answers
 
 
-def _server_id(monitors) -> int | None:
-    stmt = (
-        monitors.join(Server, Server.id == PushMonitor.server_id)
-        .where(Server.protocol == "push")
-        .with_only_columns(PushMonitor.server_id)
-    )
-    return db.session.scalar(stmt)
+def _locked(finders: list[Finder]) -> dict[tuple, PushMonitor]:
+    """Lock the push monitors the finders name; return them by every ref that names them."""
+    tokens = [f for f in finders if isinstance(f, ByToken)]
+    keys = [f for f in finders if isinstance(f, ByKey)]
+    wheres = ([ByToken.where(tokens)] if tokens else []) + ([ByKey.where(keys)] if keys else [])
+    locked = db.session.scalars(
+        select(PushMonitor)
+        .where(or_(*wheres))
+        .order_by(PushMonitor.server_id)
+        .with_for_update()
+        .options(selectinload(PushMonitor.server))  # the batch's servers in one query
+    ).all()
+    return {ref: m for m in locked if m.server.protocol == "push" for ref in _refs(m)}
 
 
 def _one(monitor: PushMonitor, ping: Ping, now: datetime):

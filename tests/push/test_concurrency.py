@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 import pulseguard.monitoring.pings as pings_module
 from pulseguard.extensions import db
-from pulseguard.models import PingResult, PushMonitor, UptimeRollup
+from pulseguard.models import PingResult, UptimeRollup
 from pulseguard.monitoring.ping_batcher import PingBatcher
-from pulseguard.monitoring.pings import Ping
+from pulseguard.monitoring.pings import ByToken, Ping
 
 BOUNDARY = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)  # a new hour, and so a new minute
 
@@ -59,12 +59,11 @@ def test_two_processes_batches_to_the_same_servers_all_commit(app, make_push):
     pings = []
     for n in range(40):
         server = servers[n % 2] if n % 4 < 2 else servers[1 - n % 2]  # both orders in each batch
-        monitors = select(PushMonitor).where(PushMonitor.token == server["push"]["token"])
-        pings.append((batchers[n % 2], monitors))
+        pings.append((batchers[n % 2], ByToken(server["push"]["token"])))
     try:
         greenlets = [
-            gevent.spawn(batcher.submit, monitors, Ping(event="success", method="GET"))
-            for batcher, monitors in pings
+            gevent.spawn(batcher.submit, finder, Ping(event="success", method="GET"))
+            for batcher, finder in pings
         ]
         gevent.joinall(greenlets, timeout=60, raise_error=True)
     finally:

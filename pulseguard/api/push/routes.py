@@ -1,23 +1,24 @@
 """Routes of /api/push/: a ping by token (`/api/push/<token>[/start|/fail|/log|/<exit code>]`).
 
-`answer()` does the work for any way of finding the server: given a select of PushMonitor, it
-records the ping and builds the answer, so the slug form with a push API key (issue 16,
-`/api/push/k/<push_key>/<server_key>...`) is one more route that calls it with its own select.
+`answer()` does the work for any way of finding the server: given a finder (monitoring/pings.py:
+`ByToken` here, `ByKey` for the slug form with a push API key, `/api/push/k/<push_key>/...`), it
+records the ping through the process's batcher and builds the answer: 429 with Retry-After
+past PUSH_RATE_LIMIT for that server.
 """
 
 from flask import current_app, request
 from flask_smorest import abort
-from sqlalchemy import select
 
 from pulseguard.api.push import blp
 from pulseguard.api.push.schemas import PingAnswerSchema, PingQuerySchema
 from pulseguard.appctx import real_app
-from pulseguard.models import PushMonitor
 from pulseguard.monitoring.ping_batcher import batcher_of
-from pulseguard.monitoring.pings import Ping
+from pulseguard.monitoring.pings import ByToken, Finder, Ping
 
 NAMED = ("start", "fail", "log")
 NOT_FOUND = "Not found"  # the same body for every unknown, rotated or deleted token
+LIMITED = "Too many pings to this server; wait a little and try again (see Retry-After)."
+QUERY = PingQuerySchema()  # one instance: a schema class would be instantiated per request
 METHODS = ["GET", "POST"]  # and HEAD, which Flask adds to GET
 
 
@@ -35,8 +36,8 @@ def event_of(segment: str | None) -> tuple[str, int | None]:
     return ("success" if code == 0 else "fail"), code
 
 
-def answer(monitors, segment: str | None, args: dict):
-    """Record a ping to the server `monitors` (a select of PushMonitor) finds; the API answer."""
+def answer(finder: Finder, segment: str | None, args: dict):
+    """Record a ping to the server the finder names; the API answer."""
     event, exit_code = event_of(segment)
     if event == "success" and segment is None and args.get("status") == "down":
         event = "fail"  # Uptime Kuma's ?status=down
@@ -53,16 +54,14 @@ def answer(monitors, segment: str | None, args: dict):
         remote_addr=request.remote_addr,
         user_agent=request.user_agent.string or None,
     )
-    result = batcher_of(real_app()).submit(monitors, ping)
+    result = batcher_of(real_app()).submit(finder, ping)
     if result is None:
         abort(404, message=NOT_FOUND)
+    if result.retry_after is not None:
+        abort(429, message=LIMITED, headers={"Retry-After": str(result.retry_after)})
     if result.ignored:
         return {"ok": True, "ignored": result.ignored}
     return {"ok": True, "status": result.status}
-
-
-def by_token(token: str):
-    return select(PushMonitor).where(PushMonitor.token == token)
 
 
 @blp.after_request
@@ -75,12 +74,13 @@ def public_headers(response):
 
 @blp.route("/<token>", methods=METHODS)
 @blp.public
-@blp.arguments(PingQuerySchema, location="query")
+@blp.arguments(QUERY, location="query")
 @blp.response(200, PingAnswerSchema)
 @blp.alt_response(404, description="No push server has this token")
+@blp.alt_response(429, description="Over PUSH_RATE_LIMIT for this server; see Retry-After")
 def ping(args, token):
     """Report success (GET, HEAD or POST; a POST body is kept). Kuma's ?status=down means fail."""
-    return answer(by_token(token), None, args)
+    return answer(ByToken(token), None, args)
 
 
 EVENT = {
@@ -97,12 +97,13 @@ EVENT = {
 
 @blp.route("/<token>/<event>", methods=METHODS, parameters=[EVENT])
 @blp.public
-@blp.arguments(PingQuerySchema, location="query")
+@blp.arguments(QUERY, location="query")
 @blp.response(200, PingAnswerSchema)
 @blp.alt_response(404, description="No push server has this token, or no such event")
+@blp.alt_response(429, description="Over PUSH_RATE_LIMIT for this server; see Retry-After")
 def ping_event(args, token, event):
     """Report `start`, `fail` or `log`, or an exit code (0: success, 1..255: fail)."""
-    return answer(by_token(token), event, args)
+    return answer(ByToken(token), event, args)
 
 
 def not_found(**_path):

@@ -22,8 +22,9 @@ from pulseguard.api.push.schemas import PingAnswerSchema, PingQuerySchema
 from pulseguard.api.servers.routes import apply
 from pulseguard.api.servers.schemas import ServerSchema
 from pulseguard.extensions import db
-from pulseguard.models import PushMonitor, Server, ServerStatus
+from pulseguard.models import Server, ServerStatus
 from pulseguard.models.server_key import KEY_PATTERN
+from pulseguard.monitoring.pings import ByKey
 
 SERVER_KEY = re.compile(KEY_PATTERN)
 PUSH_KEY = {"in": "path", "name": "push_key", "required": True, "schema": {"type": "string"},
@@ -37,6 +38,9 @@ class SlugPingQuerySchema(PingQuerySchema):
         load_default=False,
         metadata={"description": "`1`: make the push server (defaults) if none has this key"},
     )
+
+
+SLUG_QUERY = SlugPingQuerySchema()  # one instance, not one per request
 
 
 def _owner_of(key: str) -> int:
@@ -62,16 +66,12 @@ def _create(owner_id: int, server_key: str) -> bool:
 def _ping(owner_id: int, server_key: str, event: str | None, args: dict):
     if not SERVER_KEY.match(server_key):
         abort(404, message=NOT_FOUND)
-    server_id = (
-        select(Server.id)
-        .where(Server.owner_id == owner_id, Server.key == server_key)
-        .scalar_subquery()
-    )
+    server_id = select(Server.id).where(Server.owner_id == owner_id, Server.key == server_key)
     created = False
-    if args.get("create") and db.session.scalar(select(server_id)) is None:
+    if args.get("create") and db.session.scalar(server_id) is None:
         created = _create(owner_id, server_key)
     db.session.rollback()  # the ping is recorded by the batcher in its own transaction
-    result = answer(select(PushMonitor).where(PushMonitor.server_id == server_id), event, args)
+    result = answer(ByKey(owner_id, server_key), event, args)
     return (result, 201) if created else result
 
 
@@ -94,12 +94,15 @@ def _documented(unauthorized: str, not_found: str):
 
     def wrap(view):
         for decorate in (
+            blp.alt_response(
+                429, description="Over PUSH_RATE_LIMIT for this server; see Retry-After"
+            ),
             blp.alt_response(404, description=not_found),
             blp.alt_response(403, description="The key lacks the `push` scope"),
             blp.alt_response(401, description=unauthorized),
             blp.alt_response(201, schema=PingAnswerSchema, description=CREATED),
             blp.response(200, PingAnswerSchema),
-            blp.arguments(SlugPingQuerySchema, location="query"),
+            blp.arguments(SLUG_QUERY, location="query"),
         ):
             view = decorate(view)
         return view
