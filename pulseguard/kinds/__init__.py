@@ -49,6 +49,34 @@ def describe(server) -> str:
     return kind.describe(kind.target(server))
 
 
+def foreign_fields(protocol: str, data: dict, stored) -> dict[str, list[str]]:
+    """Refuse the fields of other kinds (HTTP's path, method, keyword, assertions...) given to
+    this one (API-NEXT §0), at the field. A value equal to the field's default, or to what the
+    server already stores, passes: the body a GET answered (which lists every field) can be
+    sent back as it is, and a server that changed kind keeps its old settings unused."""
+    kind = KINDS[protocol]
+    own = set(kind.settings._declared_fields) if kind.settings else set()
+    errors: dict[str, list[str]] = {}
+    for name, field in _kind_fields().items():
+        if name in own or name not in data:
+            continue
+        default = field.load_default() if callable(field.load_default) else field.load_default
+        if data[name] not in (default, getattr(stored, name, None)):
+            errors[field.data_key or name] = [f"Not allowed for protocol '{protocol}'."]
+    return errors
+
+
+def _kind_fields() -> dict:
+    """The top-level (column) fields some kind declares; nested blocks are not among them."""
+    return {
+        name: field
+        for kind in KINDS.values()
+        if kind.settings
+        for name, field in kind.settings._declared_fields.items()
+        if not (field.attribute or "").startswith("settings.")
+    }
+
+
 def draft_target(protocol: str, **values) -> Target:
     """Build a Target from Server attribute values; the others take the API's defaults."""
     kind = KINDS[protocol]
@@ -63,6 +91,7 @@ __all__ = [
     "active_names",
     "describe",
     "draft_target",
+    "foreign_fields",
     "get",
     "names",
     "probe_columns",

@@ -48,6 +48,8 @@ def apply(server, data):
     old_state = _timeline_state(server)
     was_checked = server.monitoring_state is not None and is_checked(server)
     settings = data.get("settings") or {}
+    if foreign := kinds.foreign_fields(data.get("protocol") or server.protocol, data, server):
+        abort(422, errors={"json": foreign})
     for key, value in data.items():
         if key not in ("settings", "key"):
             setattr(server, key, value)
