@@ -67,14 +67,18 @@ class LocalStore:
 class RedisStore:
     """Counters shared through Redis hashes; a failing Redis drops increments, never raises."""
 
-    paused_until: dict[int, float] = {}  # id(client) -> skip its writes until (monotonic)
+    paused_until: dict[str, float] = {}  # the client's address -> skip its writes until
 
     def __init__(self, client, prefix):
         self.client, self.prefix = client, prefix
 
+    def _address(self) -> str:
+        kwargs = self.client.connection_pool.connection_kwargs
+        return f"{kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('db')}"
+
     def add(self, updates: list) -> None:
         """Apply (key, field, amount) increments: one command per distinct field, one round trip."""
-        if time.monotonic() < RedisStore.paused_until.get(id(self.client), 0.0):
+        if time.monotonic() < RedisStore.paused_until.get(self._address(), 0.0):
             return
         totals = defaultdict(int)
         for key, name, amount in updates:
@@ -88,7 +92,7 @@ class RedisStore:
                     pipe.hincrbyfloat(f"{self.prefix}:{key}", name, amount)
             pipe.execute()
         except RedisError as error:
-            RedisStore.paused_until[id(self.client)] = time.monotonic() + PAUSE_AFTER_ERROR_S
+            RedisStore.paused_until[self._address()] = time.monotonic() + PAUSE_AFTER_ERROR_S
             log.warning(
                 "Metrics not recorded for %ss: Redis failed (%s)", PAUSE_AFTER_ERROR_S, error
             )
