@@ -1,4 +1,5 @@
-"""A page's public incidents (§3, §4): only `public: true` ones, of the servers the page shows.
+"""A page's public incidents (§3, §4): only `public: true` ones, of the servers the page shows
+(an automatic incident's server, or one of the servers a manual incident names).
 
 Each is rebuilt field by field: an opaque id, the title (an automatic title names the server as
 the page does, by its display name), severity, state, times, the components it touched and its
@@ -12,6 +13,7 @@ from sqlalchemy import or_, select
 
 from pulseguard.extensions import db
 from pulseguard.models import Incident
+from pulseguard.models.incident import incident_servers
 from pulseguard.monitoring import incidents as monitoring_incidents
 from pulseguard.pages.ids import opaque
 from pulseguard.pages.markup import markdown_html
@@ -40,11 +42,19 @@ def public_updates(incident_ids) -> dict[int, list]:
     return source(list(incident_ids))
 
 
+def about(server_ids):
+    """SQL condition: the incident concerns one of these servers (automatic or manual)."""
+    named = select(incident_servers.c.incident_id).where(
+        incident_servers.c.server_id.in_(server_ids)
+    )
+    return or_(Incident.server_id.in_(server_ids), Incident.id.in_(named))
+
+
 def public_query(server_ids):
     """Select the public incidents of these servers, newest first."""
     return (
         select(Incident)
-        .where(Incident.public.is_(True), or_(Incident.server_id.in_(server_ids)))
+        .where(Incident.public.is_(True), about(server_ids))
         .order_by(Incident.started_at.desc(), Incident.id.desc())
     )
 
@@ -63,7 +73,6 @@ def public_incident(page, incident, components, updates) -> dict:
     """Return one incident as a page shows it. components: {server id: (cid, name, real name)}."""
     names = {sid: c[1] for sid, c in components.items()}
     real = {sid: c[2] for sid, c in components.items()}
-    sid = incident.server_id
     return {
         "id": opaque("i", page.id, incident.id),
         "title": public_title(incident, names, real),
@@ -71,7 +80,7 @@ def public_incident(page, incident, components, updates) -> dict:
         "state": incident.state,
         "started_at": incident.started_at.isoformat(),
         "resolved_at": incident.resolved_at.isoformat() if incident.resolved_at else None,
-        "components": [components[sid][0]] if sid in components else [],
+        "components": [components[s][0] for s in incident.server_ids if s in components],
         "updates": [
             {
                 "created_at": u.created_at.isoformat(),
