@@ -81,3 +81,63 @@ def test_open_incidents_are_acknowledged_updated_and_shown_with_their_timeline(l
     assert update["message"] == "Replacing the <b>disk</b>" and update["public"] is True
     assert update["status"] == "identified" and saved["public"] is True
     page.console.assert_clean([f"422 /api/incidents/{incident['id']}/updates/"])
+
+
+def check_now(app, tokens, server):
+    call(app, tokens, "POST", "/api/checks/run/", {"server_ids": [server["id"]]})
+
+
+def test_incidents_follow_the_checks_live_and_manual_ones_are_announced_and_resolved(
+    live_app, page, target
+):
+    tokens = create_admin(live_app)
+    server = add_server_via_api(
+        live_app, tokens, name="flappy", port=target.port, check_interval=10, timeout=2
+    )
+    sign_in(page, live_app)
+    page.goto(f"{live_app.url}/incidents")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#live-state[data-state=live]")
+    page.evaluate("window.notReloaded = true")
+    assert page.is_visible("#no-open")
+
+    # The server goes down: its incident appears without a reload, and moves on recovery.
+    target.answer(500)
+    check_now(live_app, tokens, server)
+    page.wait_for_selector("#open-incidents td.c-name:text('flappy is down')", timeout=20000)
+    target.answer(200)
+    check_now(live_app, tokens, server)
+    page.wait_for_selector("#recent-incidents td.c-name:text('flappy is down')", timeout=20000)
+    assert page.is_visible("#no-open") and page.evaluate("window.notReloaded") is True
+
+    # A manual incident: an empty title gets the API's 422 next to the field.
+    page.click("#new-incident")
+    page.click("#incident-form button[type=submit]")
+    page.wait_for_selector("[data-error-for=title]:not(:empty)")
+    page.fill("#i-title", TITLE)
+    page.select_option("#i-severity", "down")
+    page.check(f"#i-servers input[value='{server['id']}']")
+    page.fill("#i-message", "Looking at the <b>disk</b>")
+    page.click("#incident-form button[type=submit]")
+    page.wait_for_selector("#incident-editor", state="hidden")
+    page.wait_for_selector("#open-incidents tbody tr")
+    row = page.locator("#open-incidents tbody tr")
+    assert row.count() == 1 and row.locator("td").first.inner_text() == f"{TITLE} (manual)"
+    assert page.locator("#open-incidents img, #timeline b:text-is('disk')").count() == 0
+    page.wait_for_selector("#incident:not([hidden])")
+    assert page.inner_text("#incident-title") == TITLE
+    assert page.locator("#timeline .timeline-entry b").first.inner_text() == "investigating"
+    (manual,) = call(live_app, tokens, "GET", "/api/incidents/?kind=manual")
+    assert manual["severity"] == "down" and manual["servers"] == [server["id"]]
+    assert manual["public"] is True
+
+    # Only a manual incident has a Resolve button; resolving moves it to Recent.
+    recent_auto = page.locator("#recent-incidents tr", has_text="flappy is down")
+    assert recent_auto.get_by_role("button", name="Resolve").count() == 0
+    row.get_by_role("button", name="Resolve").click()
+    page.wait_for_selector("#no-open:not([hidden])")
+    assert page.locator("#recent-incidents tbody tr").count() == 2
+    assert call(live_app, tokens, "GET", f"/api/incidents/{manual['id']}/")["state"] == "resolved"
+    labels = page.locator("#timeline .timeline-entry b").all_inner_texts()
+    assert labels[0] == "resolved"
+    page.console.assert_clean(["422 /api/incidents/"])

@@ -1,6 +1,9 @@
-// The incidents page: open ones first, then recent; acknowledge, add an update, the timeline.
+// The incidents page: open ones first, then recent; acknowledge, add an update, the timeline;
+// announce and resolve manual incidents; kept current by the stream's `incident` events.
 import { api } from "./api.js";
 import { $, clearErrors, fmtTime, h, showErrors, statusBadge } from "./dom.js";
+import { setupIncidentForm } from "./incident_form.js";
+import { followStatus } from "./live.js";
 import { reportError, startPage } from "./shell.js";
 
 const RECENT = 50;
@@ -36,6 +39,7 @@ function acked(incident) {
 function row(incident) {
   const duration = incident.state === "open" ? incident.ongoing_seconds : incident.duration_seconds;
   const canAck = incident.state === "open" && !incident.acknowledged_at;
+  const canResolve = incident.state === "open" && incident.kind === "manual";
   return h(
     "tr",
     { dataset: { id: incident.id } },
@@ -50,6 +54,8 @@ function row(incident) {
       {},
       canAck ? h("button", { type: "button", class: "btn btn-small", onclick: () => acknowledge(incident) }, "Acknowledge") : null,
       " ",
+      canResolve ? h("button", { type: "button", class: "btn btn-small", onclick: () => resolve(incident) }, "Resolve") : null,
+      canResolve ? " " : null,
       h("button", { type: "button", class: "btn btn-small", onclick: () => openIncident(incident.id) }, "Timeline"),
     ),
   );
@@ -76,6 +82,34 @@ async function acknowledge(incident) {
   } catch (error) {
     reportError(error);
   }
+}
+
+async function resolve(incident) {
+  try {
+    await api("POST", `/api/incidents/${incident.id}/resolve/`);
+    await refresh(incident.id);
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+/** Reload the lists, and the open timeline when it is this incident's (or any, without an id). */
+async function refresh(id = null) {
+  await Promise.all([load(), shown !== null && (id === null || id === shown) ? openIncident(shown) : null]);
+}
+
+// Many incidents at once (a mass outage) reload the lists at most once a second.
+let reloadTimer = null;
+let reloadIds = new Set();
+function onIncident(incident) {
+  reloadIds.add(incident.id);
+  if (reloadTimer) return;
+  reloadTimer = setTimeout(() => {
+    const ids = reloadIds;
+    reloadTimer = null;
+    reloadIds = new Set();
+    refresh(ids.has(shown) ? shown : -1).catch(reportError);
+  }, 1000);
 }
 
 function entry(at, label, text, extra = null) {
@@ -147,8 +181,17 @@ async function main() {
     shown = null;
     $("#incident").hidden = true;
   });
+  const form = setupIncidentForm({
+    servers,
+    onSaved: async (incident) => {
+      await load();
+      await openIncident(incident.id);
+    },
+  });
+  $("#new-incident").addEventListener("click", () => form.open());
   await load();
   document.body.dataset.ready = "true";
+  followStatus({ onIncident, onOpen: () => refresh().catch(reportError) });
 }
 
 main().catch(reportError);
