@@ -127,7 +127,7 @@ class ApiClient:
         self.client, self.token = client, token
 
     def request(self, method, url, **kwargs):
-        headers = kwargs.pop("headers", {})
+        headers = dict(kwargs.pop("headers", {}))  # never the caller's dict: it is shared
         if self.token:
             headers.setdefault("Authorization", f"Bearer {self.token}")
         return self.client.open(url, method=method, headers=headers, **kwargs)

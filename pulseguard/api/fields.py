@@ -5,6 +5,7 @@ from datetime import UTC
 from marshmallow import ValidationError, fields, missing, validate
 from werkzeug.routing import IntegerConverter
 
+from pulseguard.models.server_key import KEY_PATTERN
 from pulseguard.security import may_see_capabilities
 
 # Ids fit their columns (32-bit; 64-bit for check results): a larger number is "not found" or
@@ -37,6 +38,16 @@ class IdList(fields.Field):
         if not ids or len(ids) > 1000 or any(not 1 <= i <= MAX_ID for i in ids):
             raise ValidationError("Must list between 1 and 1000 positive ids.")
         return ids
+
+
+def Key(description: str, **kwargs):  # noqa: N802
+    """A stable key (config as code matches by it): `^[a-z0-9][a-z0-9_-]{0,99}$`."""
+    error = "Use 1 to 100 lowercase letters, digits, - and _ (not first)."
+    return fields.String(
+        validate=validate.Regexp(KEY_PATTERN, error=error),
+        metadata={"description": description},
+        **kwargs,
+    )
 
 
 def Timestamp(**kwargs):  # noqa: N802

@@ -8,11 +8,12 @@ the schedule (pulseguard/schedules) when asked. `start/` and `stop/` add an ad-h
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pulseguard import schedules
 from pulseguard.extensions import db
+from pulseguard.models.server_key import default_key
 from pulseguard.models.types import UTCDateTime, utcnow
 
 window_servers = Table(
@@ -31,10 +32,13 @@ Occurrence = tuple[datetime, datetime | None]
 
 class MaintenanceWindow(db.Model):
     __tablename__ = "maintenance_windows"
+    __table_args__ = (UniqueConstraint("owner_id", "key", name="uq_maintenance_windows_owner_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Stable per owner: config as code matches windows by it.
+    key: Mapped[str] = mapped_column(String(100), default=default_key)
     description: Mapped[str] = mapped_column(Text, default="")
     schedule: Mapped[dict] = mapped_column(JSON)  # a schedules spec, normalised
     tags: Mapped[list] = mapped_column(JSON, default=list)

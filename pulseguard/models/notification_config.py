@@ -3,10 +3,11 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pulseguard.extensions import db
+from pulseguard.models.server_key import default_key
 from pulseguard.models.types import UTCDateTime, utcnow
 
 
@@ -25,6 +26,18 @@ class Channel(StrEnum):
 
 class NotificationConfig(db.Model):
     __tablename__ = "notification_configs"
+    # `key` is unique among a server's configs, and among an owner's configs for every server.
+    __table_args__ = (
+        UniqueConstraint("server_id", "key", name="uq_notification_configs_server_key"),
+        Index(
+            "uq_notification_configs_owner_wide_key",
+            "owner_id",
+            "key",
+            unique=True,
+            sqlite_where=text("server_id IS NULL"),
+            postgresql_where=text("server_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -33,6 +46,8 @@ class NotificationConfig(db.Model):
         ForeignKey("servers.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str | None] = mapped_column(String(100))
+    # Stable within its server (or owner, for server None): config as code matches by it.
+    key: Mapped[str] = mapped_column(String(100), default=default_key)
     notification_type: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str] = mapped_column(String(2000))
     enabled: Mapped[bool] = mapped_column(default=True)

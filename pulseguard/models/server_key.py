@@ -19,9 +19,9 @@ MAX_LENGTH = 100
 class ServerKeyTakenError(Exception):
     """Another of the owner's servers has this key (the API answers 409)."""
 
-    def __init__(self, key: str):
+    def __init__(self, key: str, by: str = "another of your servers"):
         super().__init__(key)
-        self.message = f"key '{key}' is already used by another of your servers"
+        self.message = f"key '{key}' is already used by {by}"
 
 
 def slugify(name: str) -> str:

@@ -185,7 +185,7 @@ def test_json_documents_and_bad_bodies(as_alice, app):
                              headers={"Content-Type": "application/json"})  # fmt: skip
     assert response.status_code == 422 and "duplicate" in response.json["message"]
     for text in ("[1, 2]", "version: 2\nservers: []\n", "version: 1\nservers: {}\n",
-                 "version: 1\nstatus_pages: []\n", "version: 1\nextra: 1\n", ": : :"):  # fmt: skip
+                 "version: 1\nstatus_pages: {}\n", "version: 1\nextra: 1\n", ": : :"):  # fmt: skip
         response = apply(as_alice, text)
         assert response.status_code == 422, (text, response.json)
     assert as_alice.post("/api/config/apply/", data=b"\xff\xfe",

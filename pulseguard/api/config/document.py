@@ -1,8 +1,8 @@
-"""Configuration as code (API-NEXT §7), the export document: your servers, declarative fields only.
+"""Configuration as code (API-NEXT §7): a server as a document writes it, declarative fields only.
 
 What the API reads back but nobody sets (ids, owner, timestamps, push tokens and other runtime
 state: every dump-only field, nested blocks included) stays out, so the document is what an apply
-would write. The revision is a hash of the document: it changes when any exported field does.
+would write. A revision is a hash of a document's canonical JSON (snapshot.revision_of).
 """
 
 import hashlib
@@ -61,16 +61,6 @@ def owned_servers(user_id: int) -> list[Server]:
         .order_by(Server.key)
     )
     return list(db.session.scalars(stmt))
-
-
-def document_of(dumps: list[dict]) -> dict:
-    """Return the document of exported servers, in key order."""
-    return {"version": VERSION, "servers": sorted(dumps, key=lambda dump: dump["key"])}
-
-
-def server_document(user) -> dict:
-    """Return the export document of the servers a user owns, in key order."""
-    return document_of([exported(server) for server in owned_servers(user.id)])
 
 
 def revision(document: dict) -> str:

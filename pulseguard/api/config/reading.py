@@ -5,8 +5,7 @@ import json
 from pulseguard.api.config import yaml_io
 from pulseguard.api.config.errors import ApplyError
 
-APPLIED = ("servers",)  # the kinds an apply writes (the order it reports them in)
-NOT_YET = ("notification_configs", "maintenance_windows", "status_pages")
+APPLIED = ("servers", "notification_configs", "maintenance_windows", "status_pages")
 MAX_OBJECTS = 5000
 JSON_TYPES = ("application/json",)
 
@@ -38,20 +37,30 @@ def read(body: bytes, mimetype: str | None) -> dict:
     """Return the document of a body, its shape checked (version, kinds, object count)."""
     document = parse(body, mimetype)
     if not isinstance(document, dict):
-        raise ApplyError(422, "The document must be a mapping with `version: 1` and `servers`.")
+        raise ApplyError(422, "The document must be a mapping with `version: 1` and its kinds.")
     errors: dict[str, list[str]] = {}
     if document.get("version") != 1:
         errors["version"] = ["Must be 1."]
     for name, value in document.items():
-        if name in NOT_YET:
-            errors[name] = ["Apply does not write these yet (only servers)."]
-        elif name in APPLIED and not isinstance(value, list):
+        if name in APPLIED and not isinstance(value, list):
             errors[name] = ["Must be a list."]
         elif name not in APPLIED and name != "version":
             errors[name] = ["Unknown field."]
-    count = sum(len(document[n]) for n in APPLIED if isinstance(document.get(n), list))
+    count = objects(document)
     if count > MAX_OBJECTS:
-        errors["servers"] = [f"At most {MAX_OBJECTS} objects in one document ({count} given)."]
+        where = "servers" if "servers" in document else "version"
+        errors[where] = [f"At most {MAX_OBJECTS} objects in one document ({count} given)."]
     if errors:
         raise ApplyError(422, "The document is not valid: nothing was changed.", errors)
     return document
+
+
+def objects(document: dict) -> int:
+    """Count the objects of a document, a server's notification configs included."""
+    lists = [document[n] for n in APPLIED if isinstance(document.get(n), list)]
+    nested = [
+        item["notifications"]
+        for item in document.get("servers") or []
+        if isinstance(item, dict) and isinstance(item.get("notifications"), list)
+    ]
+    return sum(len(items) for items in lists + nested)

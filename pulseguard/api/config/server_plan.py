@@ -7,14 +7,13 @@ object equal to its export is unchanged. Runtime state (status, results, push to
 keys) is never read from the document nor written.
 """
 
-from dataclasses import dataclass, field
-
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from pulseguard.api.config.diff import diff
 from pulseguard.api.config.document import exported
 from pulseguard.api.config.paths import flatten
+from pulseguard.api.config.plan import KindPlan
 from pulseguard.api.servers.routes import apply
 from pulseguard.api.servers.schemas import ServerSchema
 from pulseguard.models import Server, ServerStatus
@@ -22,30 +21,13 @@ from pulseguard.models.monitored import is_checked
 from pulseguard.models.types import utcnow
 
 
-@dataclass
-class ServerPlan:
-    creates: list[Server] = field(default_factory=list)
-    updates: list[tuple[Server, dict]] = field(default_factory=list)
-    deletes: list[Server] = field(default_factory=list)
-    unmanaged: list[Server] = field(default_factory=list)
-    unchanged: int = 0
-    changes: list[dict] = field(default_factory=list)
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+def plan_servers(owner_id: int, items: list, existing: list[Server], prune: bool) -> KindPlan:
+    """Plan the servers of a document against the owner's stored ones (matched by key).
 
-    def summary(self) -> dict[str, int]:
-        return {
-            "create": len(self.creates),
-            "update": len(self.updates),
-            "delete": len(self.deletes),
-            "unchanged": self.unchanged,
-            "unmanaged": len(self.unmanaged),
-        }
-
-
-def plan_servers(owner_id: int, items: list, existing: list[Server], prune: bool) -> ServerPlan:
-    """Plan the servers of a document against the owner's stored ones (matched by key)."""
-    plan = ServerPlan()
+    Each planned Server is in `creates`, or in `updates` as (stored server, its data); a
+    server's `notifications` are planned by notification_plan.
+    """
+    plan = KindPlan("server")
     stored = {server.key: server for server in existing}
     seen: dict[str, int] = {}
     schema = ServerSchema()
@@ -61,21 +43,11 @@ def plan_servers(owner_id: int, items: list, existing: list[Server], prune: bool
         seen[key] = index
         _warn_cron(plan, path, data)
         current = stored.get(key)
-        if current is None:
-            plan.creates.append(server)
-            plan.changes.append({"kind": "server", "key": key, "action": "create"})
-            continue
-        changed = diff(exported(current), exported(server))
-        if changed:
-            plan.updates.append((current, data))
-            plan.changes.append({"kind": "server", "key": key, "action": "update", "diff": changed})
-        else:
-            plan.unchanged += 1
+        before = exported(current) if current is not None else None
+        plan.match(key, current, server, before, exported(server), diff, payload=data)
     for key, server in stored.items():
         if key not in seen:
-            (plan.deletes if prune else plan.unmanaged).append(server)
-            action = "delete" if prune else "unmanaged"
-            plan.changes.append({"kind": "server", "key": key, "action": action})
+            plan.left_out(key, server, prune)
     return plan
 
 
@@ -84,6 +56,7 @@ def _one(plan, schema, owner_id, path, item):
     if not isinstance(item, dict):
         plan.errors[path] = ["Must be a mapping (a server)."]
         return None
+    item = {name: value for name, value in item.items() if name != "notifications"}
     try:
         data = schema.load(item)
     except ValidationError as error:
@@ -113,7 +86,7 @@ def _warn_cron(plan, path, data):
         )
 
 
-def execute(plan: ServerPlan, session) -> None:
+def execute(plan: KindPlan, session) -> None:
     """Write a plan in the session (the caller commits): updates, creates, deletes."""
     for server, data in plan.updates:
         apply(server, data)

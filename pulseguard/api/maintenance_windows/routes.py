@@ -7,6 +7,7 @@ from flask_smorest import abort
 from sqlalchemy import select
 
 from pulseguard import pagecache
+from pulseguard.api import object_keys
 from pulseguard.api.access import get_own_server, visible_server_ids
 from pulseguard.api.maintenance_windows import blp
 from pulseguard.api.maintenance_windows.schemas import (
@@ -45,16 +46,26 @@ def get_own_window(window_id):
 def apply(window, data):
     """Set validated fields; check the server ids against what the caller may see."""
     ids = data.pop("server_ids", None)
+    wanted = data.pop("key", None)
     for key, value in data.items():
         setattr(window, key, value)
+    taken = object_keys.window_keys(window)
+    object_keys.assign(window, wanted, taken, window.name, "another of your windows")
     if ids is not None:
         allowed = visible_server_ids(ids) if ids else set()
         unknown = {str(n): ["Unknown server."] for n, sid in enumerate(ids) if sid not in allowed}
         if unknown:
             abort(422, errors={"json": {"servers": unknown}})
         window.servers = list(db.session.scalars(select(Server).where(Server.id.in_(ids))))
-    if not (window.servers or window.tags or window.all_servers or window.status_pages):
-        abort(422, errors={"json": {"servers": ["Select servers, tags or status pages."]}})
+    if targets_error(window):
+        abort(422, errors={"json": {"servers": [targets_error(window)]}})
+
+
+def targets_error(window) -> str | None:
+    """Say why a window targets nothing (not even a status page to announce on), or None."""
+    if window.servers or window.tags or window.all_servers or window.status_pages:
+        return None
+    return "Select servers, tags or status pages."
 
 
 def in_force(owner_id: int) -> None:

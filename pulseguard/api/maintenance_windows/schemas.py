@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from pulseguard import schedules
-from pulseguard.api.fields import Choice, Id, Timestamp
+from pulseguard.api.fields import Choice, Id, Key, Timestamp
 from pulseguard.models.types import utcnow
 from pulseguard.schedules.words import describe
 
@@ -52,6 +52,11 @@ def occurrence(value):
 class MaintenanceWindowSchema(Schema):
     id = fields.Int(dump_only=True)
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    key = Key(
+        "Unique among your windows; config as code matches by it. Default: made from the name "
+        "(`sunday-patching`, then `sunday-patching-2`); kept when omitted on an update.",
+        load_default=None,
+    )
     description = fields.Str(load_default="", validate=validate.Length(max=5000))
     schedule = fields.Nested(ScheduleSchema, required=True, metadata={"description": SCHEDULE_DOC})
     servers = fields.List(Id(), attribute="server_ids", load_default=list)

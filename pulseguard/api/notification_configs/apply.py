@@ -4,6 +4,7 @@ recipient checked for its type (the scheme allow-list first, then Apprise's own 
 from flask import current_app
 from flask_smorest import abort
 
+from pulseguard.api import object_keys
 from pulseguard.api.access import get_own_server
 from pulseguard.api.notification_configs.schemas import SECRET_OPTIONS, recipient_error
 from pulseguard.checks.guard import guard_of
@@ -45,6 +46,17 @@ def apply(config: NotificationConfig, data: dict) -> None:
         elif config.owner_id is None:
             config.owner_id = user.id
         config.server_id = server_id
+    wanted = data.pop("key", None)
+    by = "another config of this server" if config.server_id else "another of your wide configs"
+    name = data.get("name") or config.name or data.get("notification_type") or "config"
+    object_keys.assign(config, wanted, object_keys.sibling_config_keys(config), name, by)
+    apply_fields(config, data, user.is_admin)
+
+
+def apply_fields(
+    config: NotificationConfig, data: dict, is_admin: bool, one_server: bool | None = None
+) -> None:
+    """Set the fields other than server and key, then check the whole (422 via abort)."""
     keep_stored_secrets(config, data)
     set_events(config, data)
     if "reminder_interval" in data:
@@ -53,7 +65,7 @@ def apply(config: NotificationConfig, data: dict) -> None:
         config.consecutive_failures, config.disabled_reason = 0, None
     for key, value in data.items():
         setattr(config, key, value)
-    check(config, user.is_admin)
+    check(config, is_admin, config.server_id is not None if one_server is None else one_server)
 
 
 def keep_stored_secrets(config: NotificationConfig, data: dict) -> None:
@@ -88,10 +100,10 @@ def set_events(config: NotificationConfig, data: dict) -> None:
     config.notify_on_recovery = "recovery" in config.events
 
 
-def check(config: NotificationConfig, is_admin: bool) -> None:
+def check(config: NotificationConfig, is_admin: bool, one_server: bool) -> None:
     """Answer 422 when the config cannot be delivered as it stands."""
     channel = config.notification_type
-    if config.tags and config.server_id is not None:
+    if config.tags and one_server:
         unprocessable("tags", "Only for configs that cover every server (server: null).")
     if config.secret and channel != Channel.WEBHOOK:
         unprocessable("secret", "Only webhooks are signed.")

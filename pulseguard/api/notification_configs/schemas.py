@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
-from pulseguard.api.fields import Choice, Id, IdList
+from pulseguard.api.fields import Choice, Id, IdList, Key
 from pulseguard.checks.guard import guard_of
 from pulseguard.models import Channel
 from pulseguard.notify.channels import MASKED, mask
@@ -64,6 +64,12 @@ class NotificationConfigSchema(Schema):
     )
     owner = fields.Int(attribute="owner_id", dump_only=True)
     name = fields.Str(allow_none=True, validate=validate.Length(min=1, max=100))
+    key = Key(
+        "Unique among the server's configs (or your configs for every server); config as code "
+        "matches by it. Default: made from the name or the type (`slack`, then `slack-2`); "
+        "kept when omitted on an update.",
+        load_default=None,
+    )
     notification_type = Choice(Channel, required=True)
     recipient = fields.Str(
         required=True,

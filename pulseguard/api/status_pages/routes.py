@@ -33,21 +33,24 @@ def check_groups(groups, owner_id):
     listed = [item["server"] for group in groups for item in group["servers"]]
     mine = visible_server_ids(listed) if listed else set()
     errors: dict = {}
+    for g, s, problem in group_problems(groups, mine, lambda _server: "Unknown server."):
+        errors.setdefault(str(g), {}).setdefault("servers", {})[str(s)] = {"server": [problem]}
+    if errors:
+        abort(422, errors={"json": {"groups": errors}})
+
+
+def group_problems(groups, known, unknown) -> list[tuple[int, int, str]]:
+    """Return (group, position, message) for each server not known, or on the page twice."""
+    problems = []
     seen = set()
     for g, group in enumerate(groups):
         for s, item in enumerate(group["servers"]):
-            problem = None
-            if item["server"] not in mine:
-                problem = "Unknown server."
+            if item["server"] not in known:
+                problems.append((g, s, unknown(item["server"])))
             elif item["server"] in seen:
-                problem = "Listed twice on this page."
+                problems.append((g, s, "Listed twice on this page."))
             seen.add(item["server"])
-            if problem:
-                errors.setdefault(str(g), {}).setdefault("servers", {})[str(s)] = {
-                    "server": [problem]
-                }
-    if errors:
-        abort(422, errors={"json": {"groups": errors}})
+    return problems
 
 
 def apply(page, data):
