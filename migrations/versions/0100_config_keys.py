@@ -5,7 +5,7 @@ server); a window's among its owner's windows. Existing rows get the slug of the
 config without a name: of its type), then `-2`, `-3`... on a clash.
 
 Revision ID: 0100
-Revises: 0042
+Revises: 0170
 Create Date: 2026-12-01 22:30:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision = '0100'
-down_revision = '0042'
+down_revision = '0170'
 branch_labels = None
 depends_on = None
 
