@@ -78,3 +78,45 @@ def test_a_file_is_planned_then_applied(live_app, page, tmp_path):
     assert {s["key"] for s in servers} == {"web", "nightly"}
     assert page.is_disabled("#apply")
     page.console.assert_clean(allowed=("422 /api/config/apply",))
+
+
+def test_a_plan_shows_configs_windows_and_pages(live_app, page, tmp_path):
+    tokens = create_admin(live_app)
+    headers = {"Authorization": f"Bearer {tokens['access']}"}
+    monitors = tmp_path / "monitors.yaml"
+    monitors.write_text(
+        "version: 1\nservers:\n"
+        "  - {key: web, name: web, protocol: tcp, host: 127.0.0.1, port: 9, tags: [prod]}\n"
+        "notification_configs:\n"
+        "  - {key: everyone, notification_type: webhook, recipient: 'https://hooks.example.com/x',"
+        " tags: [prod]}\n"
+        "maintenance_windows:\n"
+        "  - {key: sunday, name: Sunday patching, tags: [prod], schedule: {type: cron,"
+        " expression: '0 3 * * 0', timezone: Europe/Berlin, duration: 3600}}\n"
+        "status_pages:\n"
+        "  - {slug: acme-status, title: Acme, published: true,"
+        " groups: [{name: Web, servers: [web]}]}\n"
+    )
+    sign_in(page, live_app)
+    page.goto(f"{live_app.url}/config")
+    page.wait_for_selector("body[data-ready=true]")
+    page.set_input_files("#file", str(monitors))
+    page.click("#plan")
+    for key in ("web", "everyone", "sunday", "acme-status"):
+        page.wait_for_selector(f"#plan-changes tr[data-key='{key}'][data-action=create]")
+    kinds = page.inner_text("#plan-changes")
+    assert "maintenance_window\tsunday" in kinds and "status_page\tacme-status" in kinds, kinds
+    summary = page.inner_text("#plan-summary")
+    assert "status_pages: 1 to create" in summary and "maintenance_windows: 1 to create" in summary
+    assert requests.get(f"{live_app.url}/api/maintenance-windows/", headers=headers).json() == []
+
+    page.click("#apply")
+    page.wait_for_selector("#plan-summary:has-text('Applied')")
+    page.wait_for_selector("#document:has-text('acme-status')")
+    text = page.inner_text("#document")
+    assert 'key: "sunday"' in text and 'key: "everyone"' in text
+    windows = requests.get(f"{live_app.url}/api/maintenance-windows/", headers=headers).json()
+    assert [w["key"] for w in windows] == ["sunday"]
+    pages = requests.get(f"{live_app.url}/api/status-pages/", headers=headers).json()
+    assert [p["slug"] for p in pages] == ["acme-status"]
+    page.console.assert_clean()
