@@ -76,9 +76,10 @@ def covering(configs) -> Callable:
     return of
 
 
-def candidate_configs(server_ids, owner_ids):
+def candidate_configs(server_ids, owner_ids, extra_columns=(), *conditions):
     """Return the enabled configs that may cover these servers: their own, or their owners'
-    owner-wide ones (rows with what `covers` and `wants` read; the tag filter is theirs)."""
+    owner-wide ones (rows with what `covers` and `wants` read; the tag filter is theirs), by id.
+    `extra_columns` and `conditions` add what a caller reads more of, or filters on."""
     return db.session.execute(
         select(
             NotificationConfig.id,
@@ -88,9 +89,13 @@ def candidate_configs(server_ids, owner_ids):
             NotificationConfig.events,
             NotificationConfig.notify_on_failure,
             NotificationConfig.notify_on_recovery,
-        ).where(
+            *extra_columns,
+        )
+        .where(
             NotificationConfig.enabled.is_(True),
+            *conditions,
             NotificationConfig.server_id.in_(server_ids)
             | (NotificationConfig.server_id.is_(None) & NotificationConfig.owner_id.in_(owner_ids)),
         )
+        .order_by(NotificationConfig.id)
     ).all()

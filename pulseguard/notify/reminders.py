@@ -27,7 +27,7 @@ from pulseguard.models import (
 )
 from pulseguard.models.monitored import alerting_now
 from pulseguard.models.types import utcnow
-from pulseguard.notify.events import covering, events_of, wants
+from pulseguard.notify.events import candidate_configs, covering, events_of, wants
 from pulseguard.notify.runner import enqueue_deliveries
 from pulseguard.sql import rowcount
 
@@ -95,24 +95,13 @@ def _open_incidents():
 
 def _configs(server_ids, owner_ids):
     """Enabled configs with reminders, of these servers or owner-wide of these owners."""
-    stmt = select(
-        NotificationConfig.id,
-        NotificationConfig.server_id,
-        NotificationConfig.owner_id,
-        NotificationConfig.tags,
-        NotificationConfig.events,
-        NotificationConfig.notify_on_failure,
-        NotificationConfig.notify_on_recovery,
+    reminders = (
         NotificationConfig.reminder_minutes,
         NotificationConfig.reminded_at,
         NotificationConfig.max_reminders,
-    ).where(
-        NotificationConfig.enabled.is_(True),
-        NotificationConfig.reminder_minutes.is_not(None),
-        NotificationConfig.server_id.in_(server_ids)
-        | (NotificationConfig.server_id.is_(None) & NotificationConfig.owner_id.in_(owner_ids)),
     )
-    return db.session.execute(stmt.order_by(NotificationConfig.id)).all()
+    present = NotificationConfig.reminder_minutes.is_not(None)
+    return candidate_configs(server_ids, owner_ids, reminders, present)
 
 
 def _latest_outages(server_ids) -> dict[int, int]:
