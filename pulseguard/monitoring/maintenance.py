@@ -312,9 +312,10 @@ def window_event(window: MaintenanceWindow, state: str, servers) -> dict:
 
 
 def _after_commit(applied: Applied) -> None:
-    pagecache.clear_servers(applied.entered + applied.left)  # their status shows on pages
+    # Their status shows on pages: stale copies serve the requests while one rebuilds each page.
+    pagecache.clear_servers(applied.entered + applied.left, soft=True)
     if applied.events:  # a window started or ended: it shows on its owner's pages
-        pagecache.clear_owners({event["owner_id"] for event in applied.events})
+        pagecache.clear_owners({event["owner_id"] for event in applied.events}, soft=True)
         bus.publish(applied.events)
     if applied.incidents:
         publish_incidents(applied.incidents)

@@ -329,7 +329,8 @@ def _write(results, once=False):
     else:
         rollups.write(connection)
     db.session.commit()
-    pagecache.clear_servers({m.server_id for m in moves})  # pages showing a changed status
+    # Pages showing a changed status: soft, the copy serves other requests while one rebuilds it.
+    pagecache.clear_servers({m.server_id for m in moves}, soft=True)
     return checks, pings, ping_ids, change_ids, touched, notices
 
 

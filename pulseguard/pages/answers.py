@@ -1,6 +1,5 @@
 """Public answers: found only when published, strong ETags, 304s, cache headers and CORS `*`."""
 
-import hashlib
 import json
 
 from flask import Response, request
@@ -34,21 +33,35 @@ def dumps(value) -> bytes:
 
 def summary_body(slug: str) -> bytes:
     """Return the summary JSON of a published page, from the cache when it is there."""
-    body = pagecache.get(slug)
-    if body is None:
+    return summary_entry(slug)[0]
+
+
+def summary_entry(slug: str) -> tuple[bytes, str]:
+    """Return (summary JSON, its ETag) of a published page, from the cache when it is there."""
+
+    def load() -> list[int]:
+        return published_page(slug).server_ids()
+
+    def rebuild() -> tuple[bytes, float | None]:
+        # A new transaction: SQLite would still read the snapshot load() began, from before the
+        # page's servers were filed (a change in between would clear nothing and be missed).
+        db.session.rollback()
         page = published_page(slug)
         now = utcnow()
         shown, boundary = build(page, now)
-        body = dumps(shown)
         # A window that starts or ends before the TTL is over expires the entry then.
         until = None if boundary is None else (boundary - now).total_seconds()
-        pagecache.put(slug, body, page.server_ids(), until)
-    return body
+        return dumps(shown), until
+
+    return pagecache.fetch(slug, load, rebuild)
 
 
-def conditional(body: bytes, mimetype: str, cache_control: str) -> Response:
-    """Answer a body with a strong ETag (its sha256), or 304 when the client has it already."""
-    etag = hashlib.sha256(body).hexdigest()
+def conditional(
+    body: bytes, mimetype: str, cache_control: str, etag: str | None = None
+) -> Response:
+    """Answer a body with a strong ETag (its sha256, computed unless given), or 304 when the
+    client has it already."""
+    etag = etag or pagecache.etag_of(body)
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:

@@ -1,6 +1,7 @@
 """The public side: summary JSON, bars, HTML, feeds and the page badge; caching and limits."""
 
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
@@ -152,7 +153,11 @@ def test_public_routes_share_a_rate_limit_per_address(database_url, page_of):
     from pulseguard import create_app
 
     page_of()
-    settings = {"RATELIMIT_ENABLED": True, "RATE_LIMIT_PUBLIC": "3 per minute"}
+    settings = {
+        "RATELIMIT_ENABLED": True,
+        "RATE_LIMIT_PUBLIC": "3 per minute",
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+    }
     client = create_app(make_config(database_url, **settings)).test_client()
     codes = [client.get(url).status_code for url in (SUMMARY, "/status/acme", f"{SUMMARY}uptime/")]
     assert codes == [200, 200, 200]

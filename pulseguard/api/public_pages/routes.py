@@ -9,7 +9,13 @@ import pulseguard.badges as badges
 from pulseguard.api.blueprint import PUBLIC_DOC
 from pulseguard.api.public_pages import blp
 from pulseguard.pages import incidents
-from pulseguard.pages.answers import conditional, dumps, published_page, summary_body
+from pulseguard.pages.answers import (
+    conditional,
+    dumps,
+    published_page,
+    summary_body,
+    summary_entry,
+)
 from pulseguard.pages.summary import page_components, uptime_bars
 
 SLUG = "/status-pages/<string(minlength=1, maxlength=64):slug>"
@@ -34,7 +40,8 @@ class DaysSchema(Schema):
 @blp.alt_response(404, description="No such page, or not published")
 def page_summary(slug):
     """Return a published page's summary (cached per slug for up to 30 s, cleared by changes)."""
-    return conditional(summary_body(slug), "application/json", SUMMARY_CACHE)
+    body, etag = summary_entry(slug)
+    return conditional(body, "application/json", SUMMARY_CACHE, etag)
 
 
 @blp.route(SLUG + "/uptime/", methods=["GET"])
