@@ -10,6 +10,7 @@ out the mode of every covered server ("<checks>/<uptime>": a `skip` window wins 
 - leaving: the status before is compared with the status now. With `checks: run` the checks
   went on, so a real change (up -> down, down -> up) becomes one StatusChange at the window's end,
   which notifies as any change does; the same status on both sides sends nothing (Kuma#7148).
+  Push deadlines that fell inside the window move to its end + grace (push_deadlines.py).
   With `checks: skip` nothing was measured: the server is checked at once, and that first check
   is an ordinary transition from the status before.
 
@@ -30,7 +31,7 @@ from pulseguard.extensions import db
 from pulseguard.models import MaintenanceWindow, Server, ServerStatus, StatusChange
 from pulseguard.models.monitored import SKIP
 from pulseguard.models.types import utcnow
-from pulseguard.monitoring import incidents, timeline
+from pulseguard.monitoring import incidents, push_deadlines, timeline
 from pulseguard.monitoring.incident_events import publish_incidents
 from pulseguard.notify import maintenance as maintenance_notice
 from pulseguard.notify import triggers
@@ -123,6 +124,7 @@ def apply_windows(now: datetime | None = None) -> Applied:
     if leaving:
         left, change_ids, touched = _leave(leaving, current, now)
         applied.left, applied.change_ids, applied.incidents = left, change_ids, touched
+        push_deadlines.move_past_window(left, now)
     applied.events = _claim_window_events(relevant, held, covered, applied.announcements)
     db.session.commit()
     _after_commit(applied)

@@ -21,7 +21,7 @@ from pulseguard.kinds.push import deadlines, max_runtime_s, settings_of
 from pulseguard.models import MonitoringState, PushMonitor, Server
 from pulseguard.models.monitored import is_checked
 from pulseguard.models.types import utcnow
-from pulseguard.monitoring import timeline
+from pulseguard.monitoring import pausing, timeline
 from pulseguard.monitoring.record import record_results
 
 EVENTS = ("success", "start", "fail", "log")
@@ -168,11 +168,16 @@ def _one(monitor: PushMonitor, ping: Ping, now: datetime):
 
 
 def _resume(server: Server, now: datetime) -> None:
-    """A ping resumes a paused server (resume_on_ping); its state timeline says so too."""
-    health = server.current_status.health if server.current_status else None
-    old = timeline.state_of(server.monitoring_state, health)
+    """A ping resumes a paused server (resume_on_ping) as a REST resume does: afresh (unknown).
+
+    So the ping itself is the first verdict: a `fail` that resumes a server paused while down
+    opens a new incident and alerts, as any unknown -> down does. The timeline says so too.
+    """
+    status = server.current_status
+    old = timeline.state_of(server.monitoring_state, status.health if status else None)
     server.monitoring_state = MonitoringState.ACTIVE
-    new = timeline.state_of(server.monitoring_state, health)
+    pausing.start_afresh(status, now)
+    new = timeline.state_of(server.monitoring_state, status.health if status else None)
     move = timeline.Move(server.id, old, new, now, server.created_at or now)
     timeline.move(db.session.connection(), [move])
 

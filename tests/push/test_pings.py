@@ -209,3 +209,18 @@ def test_a_paused_server_can_ignore_pings(as_alice, client, make_push):
 
 def test_pings_need_no_credential_and_ignore_one(as_bob, make_push):
     assert as_bob.get(f"/api/push/{token_of(make_push())}").json["status"] == "up"
+
+
+def test_a_ping_that_resumes_starts_afresh_like_a_rest_resume(as_alice, client, make_push):
+    server = make_push()
+    token = token_of(server)
+    assert client.get(f"/api/push/{token}/fail").json["status"] == "down"
+    as_alice.patch(f"/api/servers/{server['id']}/", json={"status": "paused"})
+    assert client.get(f"/api/push/{token}/fail").json["status"] == "down"
+    changes = as_alice.get(f"/api/status-changes/?server_id={server['id']}").json
+    assert [(c["old_status"], c["new_status"]) for c in changes][0] == ("unknown", "down")
+    incidents = as_alice.get(f"/api/servers/{server['id']}/incidents/").json
+    assert [(i["state"], i.get("end_reason")) for i in incidents] == [
+        ("open", None),
+        ("resolved", "paused"),
+    ]

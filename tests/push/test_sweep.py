@@ -117,3 +117,75 @@ def test_a_push_server_in_a_maintenance_window_does_not_go_late(
     assert sweep(61) == 0 and sweep(181) == 0
     assert status_of(server["id"])["status"] == "maintenance"
     assert status_of(server["id"])["measured_status"] == "up"
+
+
+def test_deadlines_inside_a_window_move_to_its_end_plus_grace(
+    app, as_alice, client, make_push, status_of
+):
+    from pulseguard.monitoring.maintenance import apply_windows
+
+    def at(seconds):
+        return pinged_at + timedelta(seconds=seconds)
+
+    def sweep_at(seconds):
+        with app.app_context():
+            changed = sweep_push_deadlines(at(seconds))
+            db.session.remove()
+            return changed
+
+    def windows_at(seconds):
+        with app.app_context():
+            apply_windows(now=at(seconds))
+            db.session.remove()
+
+    pinged_at = utcnow()
+    hourly = pinged(client, make_push, period=3600, grace=120)
+    server = pinged(client, make_push, period=60, grace=120)  # due at +60, down at +180
+    before = as_alice.get(f"/api/servers/{hourly['id']}/").json["push"]
+    schedule = {"type": "once", "start": at(30).isoformat(), "end": at(630).isoformat()}
+    body = {"name": "w", "schedule": schedule, "servers": [server["id"], hourly["id"]]}
+    assert as_alice.post("/api/maintenance-windows/", json=body).status_code == 201
+    windows_at(31)
+    assert sweep_at(200) == 0 and status_of(server["id"])["status"] == "maintenance"
+    windows_at(631)  # the window ends: both deadlines fell inside it
+    push = as_alice.get(f"/api/servers/{server['id']}/").json["push"]
+    assert push["next_expected_at"] == at(631 + 120).isoformat()
+    assert push["alert_after"] == at(631 + 240).isoformat()
+    after = as_alice.get(f"/api/servers/{hourly['id']}/").json["push"]
+    assert after["next_expected_at"] == before["next_expected_at"]  # due after the end: kept
+    assert sweep_at(632) == 0 and status_of(server["id"])["status"] == "up"
+    assert sweep_at(631 + 121) == 1 and status_of(server["id"])["status"] == "degraded"
+    assert sweep_at(631 + 241) == 1 and status_of(server["id"])["status"] == "down"
+    assert status_of(hourly["id"])["status"] == "up"
+
+
+def test_a_late_server_gets_its_down_deadline_moved_past_the_window(
+    app, as_alice, client, make_push, status_of
+):
+    from pulseguard.monitoring.maintenance import apply_windows
+
+    server = pinged(client, make_push, period=60, grace=600)
+    start = utcnow()
+    with app.app_context():
+        assert sweep_push_deadlines(start + timedelta(seconds=61)) == 1  # late before the window
+        db.session.remove()
+    schedule = {
+        "type": "once",
+        "start": (start + timedelta(seconds=100)).isoformat(),
+        "end": (start + timedelta(seconds=1000)).isoformat(),
+    }
+    body = {"name": "w", "schedule": schedule, "servers": [server["id"]]}
+    assert as_alice.post("/api/maintenance-windows/", json=body).status_code == 201
+    end = start + timedelta(seconds=1001)
+    with app.app_context():
+        apply_windows(now=start + timedelta(seconds=101))
+        apply_windows(now=end)
+        assert sweep_push_deadlines(end + timedelta(seconds=1)) == 0
+        db.session.remove()
+    assert status_of(server["id"])["status"] == "degraded"
+    push = as_alice.get(f"/api/servers/{server['id']}/").json["push"]
+    assert push["alert_after"] == (end + timedelta(seconds=600)).isoformat()
+    with app.app_context():
+        assert sweep_push_deadlines(end + timedelta(seconds=601)) == 1
+        db.session.remove()
+    assert status_of(server["id"])["status"] == "down"
