@@ -14,7 +14,7 @@ from pulseguard.extensions import db
 from pulseguard.jobs.dispatch import dispatch_due_checks
 from pulseguard.jobs.push_sweep import sweep_push_deadlines
 from pulseguard.jobs.upkeep import prune_results
-from pulseguard.monitoring.maintenance import apply_windows
+from pulseguard.monitoring.maintenance import sweep_windows
 from pulseguard.notify.reminders import send_reminders
 from pulseguard.notify.resume import resume_deliveries
 from pulseguard.sqlite import checkpoint_in_thread
@@ -47,7 +47,7 @@ def start_embedded(app) -> list[gevent.Greenlet]:
     return [
         *([checkpoints] if checkpoints else []),
         gevent.spawn(every, app, config["DISPATCH_INTERVAL_S"], dispatch_due_checks, "dispatch"),
-        gevent.spawn(every, app, config["MAINTENANCE_INTERVAL_S"], apply_windows, "maintenance"),
+        gevent.spawn(every, app, config["MAINTENANCE_INTERVAL_S"], sweep_windows, "maintenance"),
         gevent.spawn(
             every, app, config["PUSH_SWEEP_INTERVAL_S"], sweep_push_deadlines, "push-sweep"
         ),

@@ -51,7 +51,7 @@ def periodic_jobs(config) -> list[tuple[str, str, int]]:
         ),
         (
             "pulseguard-maintenance",
-            "pulseguard.monitoring.maintenance.apply_windows",
+            "pulseguard.monitoring.maintenance.sweep_windows",
             max(1, int(config["MAINTENANCE_INTERVAL_S"])),
         ),
         (

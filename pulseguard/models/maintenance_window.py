@@ -72,7 +72,7 @@ class MaintenanceWindow(db.Model):
         Tags and all_servers reach the servers the window's owner may see; they are read from
         the server as it is now, so a server tagged during a window is covered at once.
         """
-        if server.id in self.server_ids:
+        if server.id is not None and server.id in self.server_ids:
             return True
         if not (self.owner.is_admin or server.owner_id == self.owner_id):
             return False
@@ -105,6 +105,23 @@ class MaintenanceWindow(db.Model):
         if held and (self.stopped_at is None or self.stopped_at < held[0]):
             return held
         return None
+
+    def held_until(self, now: datetime) -> tuple[Occurrence | None, datetime | None]:
+        """Return current(now) and the first moment after now at which it can change (None:
+        not by time alone). Until then current() answers the same while the window is unedited.
+        """
+        held = self.current(now)
+        moments = [m for m in (self.adhoc_start, self.adhoc_end) if m is not None and m > now]
+        if held is not None and held[1] is not None:
+            moments.append(held[1])
+        if self.enabled:
+            scheduled = self.parsed.current(now)  # held or not (stopped, behind an ad-hoc one)
+            if scheduled is not None:
+                moments.append(scheduled[1])
+            following = next(self.parsed.starts_after(now), None)
+            if following is not None:
+                moments.append(following)
+        return held, min(moments, default=None)
 
     def upcoming(self, now: datetime | None = None, count: int = 10) -> list[Occurrence]:
         """Return the next occurrences that start after now."""

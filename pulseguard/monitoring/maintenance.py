@@ -18,17 +18,20 @@ Each window's own start and end are claimed with a compare-and-set of `active_si
 exactly one process publishes the live `maintenance` event however many run the sweep.
 """
 
+import copy
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import selectinload
+from flask import current_app
+from sqlalchemy import Text, cast, insert, select, update
 
 from pulseguard import bus, pagecache
 from pulseguard.extensions import db
 from pulseguard.models import MaintenanceWindow, Server, ServerStatus, StatusChange
+from pulseguard.models.maintenance_window import Occurrence, window_servers
 from pulseguard.models.monitored import SKIP
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring import incidents, push_deadlines, timeline
@@ -58,6 +61,7 @@ class Applied:
     events: list[dict] = field(default_factory=list)
     incidents: list[int] = field(default_factory=list)
     announcements: list[dict] = field(default_factory=list)  # notify/maintenance.py
+    next_change: datetime | None = None  # the first moment a window's occurrence can change
 
 
 def combine(modes: list[tuple[str, str]]) -> str:
@@ -67,23 +71,31 @@ def combine(modes: list[tuple[str, str]]) -> str:
     return f"{checks}/{uptime}"
 
 
-def coverage(windows: list[MaintenanceWindow]) -> dict[int, set[int]]:
-    """Return {window_id: the ids of the servers it covers now} (tags read as they are now)."""
+def coverage(
+    windows: list[MaintenanceWindow], listed: dict[int, set[int]] | None = None
+) -> dict[int, set[int]]:
+    """Return {window_id: the ids of the servers it covers now} (tags read as they are now).
+
+    `listed`: the servers each window lists, when the caller read them (else window.server_ids).
+    """
     wide = [w for w in windows if w.all_servers or w.tags]
-    candidates: list = []
+    alike: dict[tuple, list[int]] = {}
     if wide:
-        stmt = select(Server.id, Server.owner_id, Server.tags)
+        # Tags come as their JSON text and only the distinct texts are decoded: the sweep runs
+        # every second, and decoding 10,000 servers' tags each time was most of its cost.
+        stmt = select(Server.id, Server.owner_id, cast(Server.tags, Text))
         if not any(w.owner.is_admin for w in wide):
             stmt = stmt.where(Server.owner_id.in_({w.owner_id for w in wide}))
-        candidates = list(db.session.execute(stmt))
-    # Servers alike for every window (same owner, same tags) are asked about once, not one by one:
-    # the sweep runs every second, and 10,000 servers x each window in force was most of its cost.
-    alike: dict[tuple, list[int]] = {}
-    for row in candidates:
-        alike.setdefault((row.owner_id, tuple(row.tags or ())), []).append(row.id)
+        by_text: dict[tuple, list[int]] = {}
+        for sid, owner_id, tags_text in db.session.execute(stmt):
+            by_text.setdefault((owner_id, tags_text), []).append(sid)
+        # Servers alike for every window (same owner, same tags) are asked about once.
+        for (owner_id, tags_text), members in by_text.items():
+            tags = tuple(json.loads(tags_text) or ()) if tags_text else ()
+            alike.setdefault((owner_id, tags), []).extend(members)
     covered = {}
     for window in windows:
-        ids = set(window.server_ids)
+        ids = set(listed.get(window.id, ())) if listed is not None else set(window.server_ids)
         if window in wide:
             for (owner_id, tags), members in alike.items():
                 if window.covers(Alike(None, owner_id, tags)):
@@ -92,17 +104,44 @@ def coverage(windows: list[MaintenanceWindow]) -> dict[int, set[int]]:
     return covered
 
 
+# {window id: (what the window was, from, until, current())}: a window's occurrence is computed
+# again only at its next boundary or when the window changed, not on every sweep.
+_held: dict[int, tuple[tuple, datetime, datetime | None, Occurrence | None]] = {}
+
+
+def _held_now(
+    window: MaintenanceWindow, now: datetime
+) -> tuple[Occurrence | None, datetime | None]:
+    """Return window.current(now) and the moment it can change next, from the cache if valid."""
+    key = (window.schedule, window.enabled, window.adhoc_start, window.adhoc_end, window.stopped_at)
+    hit = _held.get(window.id)
+    if hit is not None and hit[0] == key and hit[1] <= now and (hit[2] is None or now < hit[2]):
+        return hit[3], hit[2]
+    held, until = window.held_until(now)
+    _held[window.id] = (copy.deepcopy(key), now, until, held)
+    return held, until
+
+
 def apply_windows(now: datetime | None = None) -> Applied:
     """Put the windows in force now into effect; publish and notify after the commit."""
     now = now or utcnow()
-    windows = list(
-        db.session.scalars(
-            select(MaintenanceWindow).options(selectinload(MaintenanceWindow.servers))
-        )
-    )
-    held = {w.id: w.current(now) for w in windows}
+    windows = list(db.session.scalars(select(MaintenanceWindow)))
+    held, changes = {}, []
+    for window in windows:
+        held[window.id], until = _held_now(window, now)
+        if until is not None:
+            changes.append(until)
+    for gone in _held.keys() - held.keys():
+        _held.pop(gone, None)
     relevant = [w for w in windows if held[w.id] or w.active_since is not None]
-    covered = coverage(relevant)
+    listed: dict[int, set[int]] = {w.id: set() for w in relevant}
+    if relevant:
+        links = select(window_servers.c.window_id, window_servers.c.server_id).where(
+            window_servers.c.window_id.in_(listed)
+        )
+        for window_id, sid in db.session.execute(links):
+            listed[window_id].add(sid)
+    covered = coverage(relevant, listed)
     pairs: dict[int, list[tuple[str, str]]] = {}
     for window in relevant:
         if held[window.id]:
@@ -126,9 +165,56 @@ def apply_windows(now: datetime | None = None) -> Applied:
         applied.left, applied.change_ids, applied.incidents = left, change_ids, touched
         push_deadlines.move_past_window(left, now)
     applied.events = _claim_window_events(relevant, held, covered, applied.announcements)
+    applied.next_change = min(changes, default=None)
     db.session.commit()
     _after_commit(applied)
     return applied
+
+
+# The boundaries a sweep is already set to wake at, in this process.
+_wakeups: set[datetime] = set()
+
+
+def sweep_windows() -> None:
+    """The periodic job: apply_windows now, then at a window's next start or end if it comes
+    before the next periodic sweep could (so that a window starts on time, not up to a period
+    plus the scheduler's slack late). The wake-up is a greenlet of this process (the RQ worker
+    and the embedded runtime run gevent); without gevent's patched time, only the periods."""
+    applied = apply_windows()
+    _wake_at(applied.next_change)
+
+
+def _wake_at(moment: datetime | None) -> None:
+    from gevent import monkey
+
+    if moment is None or moment in _wakeups or not monkey.is_module_patched("time"):
+        return
+    delay = (moment - utcnow()).total_seconds()
+    period = float(current_app.config["MAINTENANCE_INTERVAL_S"])
+    if delay > period * 2 + 1:
+        return  # a later periodic sweep sets it
+    import gevent
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _wakeups.add(moment)
+    gevent.spawn_later(max(0.0, delay), _boundary_sweep, app, moment)
+
+
+def _boundary_sweep(app, moment: datetime) -> None:
+    import gevent
+
+    try:
+        late = (moment - utcnow()).total_seconds()
+        if late > 0:  # the wall clock and gevent's timer disagree by a little
+            gevent.sleep(late + 0.001)
+        with app.app_context():
+            try:
+                apply_windows(max(utcnow(), moment))
+            except Exception:  # noqa: BLE001 - the periodic sweep retries
+                log.exception("The maintenance sweep at %s failed", moment)
+                db.session.rollback()
+    finally:
+        _wakeups.discard(moment)
 
 
 def _switch(sid: int, old: str, new: str) -> None:
