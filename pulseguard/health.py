@@ -37,6 +37,13 @@ def readyz():
     body = {"status": "ok" if not failed else "unavailable", "checks": checks}
     # Not a reason to be unready (most servers need no ICMP), but said where operators look.
     body["icmp"] = icmp.capability(current_app.config.get("ICMP_MODE") or "auto")
+    if checks.get("redis") == "ok":  # and what the live check workers said (capabilities.py)
+        from pulseguard.capabilities import live_icmp
+
+        try:
+            body["icmp"]["workers"] = live_icmp(redis_connection())
+        except Exception:  # noqa: BLE001
+            pass
     if failed:
         body.update(code=503, message=f"Not ready: {', '.join(failed)} not answering.")
     return jsonify(body), 503 if failed else 200

@@ -2,6 +2,7 @@
 
 import logging
 import signal
+import time
 
 import gevent
 import greenlet
@@ -10,8 +11,11 @@ from rq.exceptions import StopRequested
 from rq.timeouts import BaseDeathPenalty, JobTimeoutException
 from rq.worker import WorkerStatus
 
+from pulseguard import capabilities
+from pulseguard.checks import icmp
 from pulseguard.jobs.engine import existing_engine
 from pulseguard.notify import runner as notify_runner
+from pulseguard.queueing import CHECKS
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,38 @@ class PulseGuardWorker(SimpleWorker):
         self.app = app
         if not any(isinstance(f, PerJobLinesAtDebug) for f in self.log.filters):
             self.log.addFilter(PerJobLinesAtDebug())
+
+    def register_birth(self):
+        super().register_birth()
+        self._publish_capabilities(force=True)
+
+    def heartbeat(self, timeout=None, pipeline=None):
+        super().heartbeat(timeout, pipeline)
+        self._publish_capabilities(pipeline=pipeline)
+
+    def register_death(self):
+        if self._runs_checks():
+            try:
+                capabilities.withdraw(self.connection, self.name)
+            except Exception:  # noqa: BLE001 - it expires by itself
+                log.warning("Could not withdraw this worker's capabilities", exc_info=True)
+        super().register_death()
+
+    def _runs_checks(self) -> bool:
+        return CHECKS in self.queue_names()
+
+    _published_at = 0.0
+
+    def _publish_capabilities(self, force: bool = False, pipeline=None) -> None:
+        """Tell the registry whether this worker can send ICMP (at most once a minute)."""
+        if not self._runs_checks() or self.app is None:
+            return
+        if not force and time.monotonic() - self._published_at < 60:
+            return
+        self._published_at = time.monotonic()
+        can = icmp.mode(self.app.config.get("ICMP_MODE") or "auto") is not None
+        ttl = self.worker_ttl + 60
+        capabilities.publish(self.connection, self.name, can, ttl, pipeline=pipeline)
 
     def _install_signal_handlers(self):
         """Handle SIGTERM/SIGINT in a greenlet of their own, then stop the main loop.

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from pulseguard.capabilities import icmp_refusal
 from pulseguard.checks.icmp import FAMILIES, IcmpOptions, probe_icmp
 from pulseguard.checks.target import Target
 from pulseguard.kinds.kind import Kind, block_settings
@@ -109,4 +110,5 @@ ICMP = Kind(
     check=check,
     form="dashboard/kinds/icmp.html",
     budget=budget,
+    unavailable=icmp_refusal,
 )

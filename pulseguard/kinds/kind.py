@@ -41,6 +41,8 @@ class Kind:
     - `form`: the dashboard template with the kind's own form fields, or None.
     - `budget(row)`: how long one probe may take in all, when it is not `timeout` (icmp: count x
       interval + the wait for the last reply); None: the server's timeout.
+    - `unavailable()`: why no live worker can check this kind now (icmp: none can send ICMP),
+      or None; a server that becomes of this kind is then refused with 422 at `protocol`.
     """
 
     name: str
@@ -56,6 +58,7 @@ class Kind:
     form: str | None = None
     needs_host: bool = True
     budget: Callable[[Any], float] | None = None
+    unavailable: Callable[[], str | None] | None = None
 
     @property
     def active(self) -> bool:

@@ -68,6 +68,8 @@ def apply(server, data):
         server.port = kind.default_port
     if kind.needs_host and not server.host:
         abort(422, errors={"json": {"host": ["Missing data for required field."]}})
+    if kind is not old_kind and kind.unavailable and (why := kind.unavailable()):
+        abort(422, errors={"json": {"protocol": [why]}})  # created as, or turned into, this kind
     errors = kind.check(server, data)
     if errors:
         abort(422, errors={"json": dict(errors)})
