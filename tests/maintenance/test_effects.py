@@ -160,3 +160,44 @@ def test_a_scheduled_window_comes_into_force_by_the_sweep(embedded, watched, as_
         assert again.entered == [] and again.events == []  # claimed once
         ended = apply_windows(now=start + timedelta(hours=1, seconds=1))
     assert ended.left == [watched] and ended.events[0]["data"]["state"] == "ended"
+
+
+def test_the_sweep_follows_boundaries_and_edits_of_a_window_it_already_evaluated(
+    embedded, watched, as_alice
+):
+    """Each process keeps a window's occurrence until its next boundary: the sweep must still
+    enter exactly at the start, leave exactly at the end, and follow an edit at once."""
+    from datetime import UTC, datetime, timedelta
+
+    from pulseguard.monitoring.maintenance import apply_windows
+
+    check(embedded, watched, OK)
+    start = (datetime.now(UTC) + timedelta(minutes=5)).replace(microsecond=0)
+    end = start + timedelta(hours=1)
+    once = {"type": "once", "start": start.isoformat(), "end": end.isoformat()}
+    wid = manual_window(as_alice, schedule=once)
+    with embedded.app_context():
+        assert apply_windows(now=start - timedelta(seconds=1)).entered == []
+        assert apply_windows(now=start - timedelta(microseconds=1)).entered == []
+        assert apply_windows(now=start).entered == [watched]
+        assert apply_windows(now=end - timedelta(microseconds=1)).left == []
+        assert apply_windows(now=end).left == [watched]
+        assert apply_windows(now=start + timedelta(minutes=1)).entered == [watched]  # back again
+    later = start + timedelta(hours=3)
+    moved = {
+        "type": "once",
+        "start": later.isoformat(),
+        "end": (later + timedelta(hours=1)).isoformat(),
+    }
+    response = as_alice.patch(f"{URL}{wid}/", json={"schedule": moved})
+    assert response.status_code == 200, response.json
+    assert status_of(as_alice, watched)["status"] == "up"  # the edit's own sweep, at real now
+    with embedded.app_context():
+        assert apply_windows(now=start + timedelta(minutes=2)).entered == []  # the old one's gone
+        assert apply_windows(now=later).entered == [watched]
+    response = as_alice.patch(f"{URL}{wid}/", json={"enabled": False})
+    assert response.status_code == 200, response.json
+    assert status_of(as_alice, watched)["status"] == "up"
+    with embedded.app_context():
+        assert apply_windows(now=later + timedelta(seconds=1)).entered == []  # disabled now
+    assert status_of(as_alice, watched)["status"] == "up"
