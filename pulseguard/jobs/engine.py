@@ -60,8 +60,12 @@ class CheckEngine:
         return len(held)
 
     def backlog(self) -> int:
-        """Checks this engine holds: probes waiting or running, results not yet recorded."""
-        return self.runner.pending + self.writer.queue.qsize()
+        """Checks this engine holds: probes waiting or running, results not yet recorded.
+
+        The results not recorded include the batch the writer is recording: counting only its
+        queue let a cap of 2 hold 4 checks while a slow transaction held the other 2.
+        """
+        return self.runner.pending + self.writer.pending()
 
     def _recorded(self, batch: list[Result]) -> None:
         if self.leases is not None:

@@ -31,6 +31,7 @@ class ResultWriter:
         self.on_done = on_done  # called with each batch once recorded (or given up)
         self.queue: Queue = Queue()
         self.busy = False
+        self.holding = 0  # results taken off the queue and not yet recorded (the batch in hand)
         self.recorded = 0
         self.greenlet = gevent.spawn(self._loop)
 
@@ -42,10 +43,14 @@ class ResultWriter:
         """True when nothing is waiting to be recorded."""
         return self.queue.empty() and not self.busy
 
+    def pending(self) -> int:
+        """Results handed over and not recorded yet: those queued and the batch in hand."""
+        return self.queue.qsize() + self.holding
+
     def _loop(self) -> None:
         while True:
             batch = [self.queue.get()]
-            self.busy = True
+            self.busy, self.holding = True, 1  # counted from the moment it leaves the queue
             deadline = time.monotonic() + self.max_delay
             while len(batch) < self.max_batch:
                 remaining = deadline - time.monotonic()
@@ -55,10 +60,13 @@ class ResultWriter:
                     batch.append(self.queue.get(timeout=remaining))
                 except Empty:
                     break
-            self._flush(batch)
-            if self.on_done is not None:
-                self.on_done(batch)
-            self.busy = False
+                self.holding = len(batch)
+            try:
+                self._flush(batch)
+                if self.on_done is not None:
+                    self.on_done(batch)
+            finally:
+                self.busy, self.holding = False, 0
 
     def _flush(self, batch: list[Result]) -> None:
         """Record a batch; while the database is away (restart, cut connection), retry it."""
