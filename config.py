@@ -100,6 +100,10 @@ class Config:
     JWT_QUERY_STRING_NAME = "token"
     SQLALCHEMY_DATABASE_URI = database_url() or "sqlite:///pulseguard.db"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL connections a process keeps (SQLAlchemy's 5 when unset) and may open beyond them,
+    # closed on return (10 when unset). pulseguard.create_worker_app applies them.
+    DB_POOL_SIZE = env("DB_POOL_SIZE")
+    DB_MAX_OVERFLOW = env("DB_MAX_OVERFLOW")
     REDIS_URL = redis_url()
     EVENTS_CHANNEL = env("EVENTS_CHANNEL", "pulseguard-events")
     REGISTRATION_ENABLED = env_bool("REGISTRATION_ENABLED", False)

@@ -30,8 +30,20 @@ def create_worker_app(config=None):
     logs.init_app(app)
     import pulseguard.models  # noqa: F401 - register the tables with SQLAlchemy
 
+    pool_options(app.config)
     db.init_app(app)
     return app
+
+
+def pool_options(config) -> None:
+    """Size PostgreSQL's connection pool from DB_POOL_SIZE / DB_MAX_OVERFLOW when they are set."""
+    if not str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        return  # SQLite's pools take no overflow
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    for key, name in (("pool_size", "DB_POOL_SIZE"), ("max_overflow", "DB_MAX_OVERFLOW")):
+        if config.get(name) not in (None, ""):
+            options.setdefault(key, int(config[name]))
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def create_app(config=None, migrations=False):

@@ -84,3 +84,20 @@ def test_public_url_follows_port_when_unset():
     assert public_url_with(PORT="8123", PUBLIC_URL="https://pulse.example.com") == (
         "https://pulse.example.com"
     )
+
+
+def test_db_pool_size_sizes_postgresql_pools_and_leaves_sqlite_alone(database_url):
+    from pulseguard import create_worker_app
+    from pulseguard.extensions import db
+    from tests.conftest import make_config
+
+    app = create_worker_app(make_config(database_url, DB_POOL_SIZE="12", DB_MAX_OVERFLOW="3"))
+    with app.app_context():
+        assert db.session.execute(db.text("select 1")).scalar() == 1
+        pool = db.engine.pool
+        if database_url.startswith("postgresql"):
+            assert (pool.size(), pool._max_overflow) == (12, 3)
+        else:
+            assert "pool_size" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        db.session.remove()
+        db.engine.dispose()

@@ -13,8 +13,9 @@ outage, and reports the failures by error text instead of waiting for them.
 
 Prints: healthy deliveries/s (first down recorded -> last healthy delivery finished), the
 healthy servers' interval deviation p99 before the outage and while notifying, CPU ms per
-delivery of the worker, PSS and RSS per process, and with --profile a py-spy summary of the worker
-during the delivery phase (inclusive and own samples per function).
+delivery of the (notifying) worker, PSS and RSS per process, and with --profile a py-spy summary
+of that worker during the delivery phase (inclusive and own samples per function). --queues, once
+per worker, gives each worker its WORKER_QUEUES (notify in a worker of its own).
 """
 
 import argparse
@@ -97,8 +98,14 @@ class OutageBench(Bench):
     def start_pulseguard(self):
         redis.Redis.from_url(self.redis_url).flushdb()
         extra = dict(kv.split("=", 1) for kv in self.args.env)
-        for n in range(self.args.workers):
-            self.start(f"worker{n}", [sys.executable, "worker.py"], **extra)
+        queues = self.args.queues or [None] * self.args.workers
+        for n, served in enumerate(queues):
+            own = extra | ({"WORKER_QUEUES": served} if served else {})
+            self.start(f"worker{n}", [sys.executable, "worker.py"], **own)
+        # The worker that notifies is profiled and its CPU counted per delivery.
+        self.notifier = next(
+            (n for n, served in enumerate(queues) if served is None or "notify" in served), 0
+        )
         self.start("scheduler", [str(BIN / "flask"), "start-scheduler"], **extra)
 
     def deliveries(self, conn):
@@ -129,7 +136,7 @@ class OutageBench(Bench):
             self.seed(port)
             self.start_pulseguard()
             time.sleep(max(0.0, self.t_out - time.time()))
-            worker = self.procs[0][1].pid
+            worker = self.procs[self.notifier][1].pid
             before = proc_table()
             spy = None
             if args.profile:
@@ -192,6 +199,7 @@ class OutageBench(Bench):
         ends = [r.created_at.timestamp() + (r.duration_ms or 0) / 1000 for r in sent]
         span = (max(ends) - first.timestamp()) if ends and first else float("nan")
         deviations = {"before": [], "during": []}
+        by_window = {}  # while notifying, per 10 s after the outage: the burst apart from the rest
         for line in self.hits_file.read_text().splitlines() if self.hits_file.exists() else ():
             _index, *times = line.split()
             hits = [float(t) for t in times]
@@ -199,6 +207,9 @@ class OutageBench(Bench):
                 phase = "before" if b < self.t_out else "during" if b < self.t_done else None
                 if phase:
                     deviations[phase].append(abs(b - a - args.interval) * 1000)
+                if phase == "during":
+                    window = int((b - self.t_out) // 10) * 10
+                    by_window.setdefault(window, []).append(abs(b - a - args.interval) * 1000)
         hanging = [r for r in rows if r.server_id in self.hanging_ids]
         figures = {
             "outage_servers": args.outage,
@@ -207,7 +218,8 @@ class OutageBench(Bench):
             "receiver_latency_ms": args.latency_ms,
             "healthy_servers_checked": args.healthy,
             "check_interval_s": args.interval,
-            "workers": args.workers,
+            "workers": len(args.queues) or args.workers,
+            "queues_by_worker": args.queues or None,
             "env": args.env,
             "healthy_expected": self.expected,
             "healthy_sent": len(sent),
@@ -223,9 +235,14 @@ class OutageBench(Bench):
             "interval_dev_p99_ms_before": round(pct(deviations["before"], 0.99), 1),
             "interval_dev_p99_ms_while_notifying": round(pct(deviations["during"], 0.99), 1),
             "interval_dev_max_ms_while_notifying": round(max(deviations["during"], default=0), 1),
+            "interval_dev_p99_ms_per_10s_after_outage": {
+                f"{w}-{w + 10}s": round(pct(v, 0.99), 1) for w, v in sorted(by_window.items())
+            },
             "interval_pairs_before_during": [len(deviations["before"]), len(deviations["during"])],
             "cpu_s_by_process_while_notifying": {k: round(v, 2) for k, v in cpu.items()},
-            "worker_cpu_ms_per_delivery": round(cpu["worker0"] * 1000 / max(1, len(rows)), 2),
+            "notify_worker_cpu_ms_per_delivery": round(
+                cpu[f"worker{self.notifier}"] * 1000 / max(1, len(rows)), 2
+            ),
             "rss_pss_mib_by_process_at_end": memory,
             "pss_mib_sum_pulseguard": round(sum(p for _r, p in memory.values() if p), 1),
             "rss_mib_sum_pulseguard": round(
@@ -247,6 +264,11 @@ def main():
     parser.add_argument("--healthy", type=int, default=1000)
     parser.add_argument("--interval", type=int, default=20)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--queues", action="append", default=[],
+        help="WORKER_QUEUES of one worker, once per worker (overrides --workers): "
+        "--queues upkeep,checks --queues notify gives notify a worker of its own",
+    )  # fmt: skip
     parser.add_argument("--warmup", type=float, default=50, help="first check to outage, s")
     parser.add_argument("--deadline", type=float, default=120, help="outage to giving up, s")
     parser.add_argument("--tail", type=float, default=3)

@@ -72,16 +72,19 @@ def live_client_closed(kind: str) -> None:
 
 
 def observe_delivery(channel: str, outcome: str) -> None:
-    """Count one notification delivery attempt by channel and outcome (sent|retrying|failed)."""
-    store.current_store().add(
-        [(f"c:{families.DELIVERIES.name}", store.field((channel, outcome)), 1)]
-    )
+    """Count one notification delivery attempt by channel and outcome (sent|retrying|failed).
+
+    Like a request, the count waits in this process for at most store.FLUSH_S (pending_add):
+    a Redis round trip per attempt was a busy notify worker's cost, not the attempt's.
+    """
+    fields = store.field((channel, outcome))
+    store.pending_add(store.current_store(), (f"c:{families.DELIVERIES.name}", fields, 1))
 
 
 def observe_request(method: str, route: str, code: int) -> None:
     """Count one answered HTTP request by method, route template and status code.
 
-    The count waits in this process for at most REQUESTS_FLUSH_S (store.Pending), so that a
+    The count waits in this process for at most store.FLUSH_S (pending_add), so that a
     request costs no round trip to Redis of its own; /metrics flushes its process's first.
     """
     fields = store.field((method, route, code))

@@ -21,6 +21,7 @@ from pulseguard.models.types import utcnow
 from pulseguard.notify.events import covers, wants
 from pulseguard.notify.incident_of import incident_of
 from pulseguard.notify.message import Notice, render
+from pulseguard.notify.streaks import COUNTED, reset_streak
 from pulseguard.notify.transport import Message, TransportError
 
 log = logging.getLogger(__name__)
@@ -332,7 +333,11 @@ def finish(
     channel: str, config_id: int, row_id: int, facts: Notice, attempt: int, outcome: str, error,
     took,
 ) -> None:  # fmt: skip
-    """Record how a claimed attempt ended, and count it."""
+    """Record how a claimed attempt ended, and count it.
+
+    A sent message also ends its config's failure streak (notify/streaks.py) in this same
+    transaction: a commit of its own per attempt was a tenth of a busy worker's database time.
+    """
     db.session.execute(
         update(NotificationDelivery)
         .where(NotificationDelivery.id == row_id, NotificationDelivery.outcome == "sending")
@@ -343,6 +348,8 @@ def finish(
             duration_ms=took,
         )
     )
+    if outcome == "sent" and facts.kind in COUNTED:
+        reset_streak(config_id)
     db.session.commit()
     observe(channel, facts, config_id, attempt, outcome)
 

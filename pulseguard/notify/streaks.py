@@ -11,23 +11,24 @@ DISABLE_AFTER_FAILURES = 20
 COUNTED = {"failure", "degraded", "recovery", "reminder", "cert_expiring"}
 
 
+def reset_streak(config_id: int) -> None:
+    """End a config's failure streak (a message was sent); the caller commits."""
+    db.session.execute(
+        update(NotificationConfig)
+        .where(NotificationConfig.id == config_id, NotificationConfig.consecutive_failures != 0)
+        .values(consecutive_failures=0)
+    )
+
+
 def count_delivery(config_id: int, event: str, outcome: str | None) -> bool:
     """Count a delivery's final outcome; True when this failure just disabled the config.
 
     "retrying" is not final, and a skipped attempt (None) is not a delivery. The increments and
     the disabling are conditional updates, so that concurrent workers disable a config once.
     """
-    if event not in COUNTED or outcome not in {"sent", "failed"}:
-        return False
+    if event not in COUNTED or outcome != "failed":
+        return False  # a sent one ended the streak in the update that recorded it (reset_streak)
     configs = update(NotificationConfig).where(NotificationConfig.id == config_id)
-    if outcome == "sent":
-        db.session.execute(
-            configs.where(NotificationConfig.consecutive_failures != 0).values(
-                consecutive_failures=0
-            )
-        )
-        db.session.commit()
-        return False
     db.session.execute(
         configs.values(consecutive_failures=NotificationConfig.consecutive_failures + 1)
     )
