@@ -19,7 +19,7 @@ def page(slug):
     page = published_page(slug)
     summary = json.loads(summary_body(slug))
     bars = uptime_bars(page, page.bar_days) if page.show_bars else None
-    items = bars_html(bars["components"]) if bars else {}
+    items = bars_html(bars["components"], bars["timezone"]) if bars else {}
     html = render_template("status/page.html", page=summary, bars=bars, bar_items=items)
     return conditional(html.encode(), "text/html", "public, max-age=30")
 

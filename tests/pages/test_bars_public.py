@@ -123,7 +123,14 @@ def test_a_maintenance_window_mid_day_is_counted_apart(
     assert outage_day["uptime_pct"] == round(100 * (86400 - 1800) / 86400, 3)
     assert today == today | {"status": "operational", "uptime_pct": 100.0}
     html = client.get("/status/acme").get_data(as_text=True)
-    assert "2026-10-21: maintenance, 100.00%, maintenance 150 min" in html
+    assert 'title="2026-10-21: maintenance, 100.00%, maintenance 150 min"' in html  # tooltip
+    # Screen readers get one summary per component (the list's label), not one text per bar.
+    label = (
+        'role="img" aria-label="Daily status over the last 90 days (UTC): 2 operational, 1 outage,'
+        " 1 maintenance, 86 no data. 2026-10-21: maintenance, 100.00%, maintenance 150 min."
+        f' 2026-10-22: outage, {outage_day["uptime_pct"]:.2f}%, down 30 min."'
+    )
+    assert label in html and 'class="sr"' not in html
 
 
 def test_days_before_a_server_existed_have_no_data(client, clock, monitored, make_page):
