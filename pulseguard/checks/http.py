@@ -5,6 +5,7 @@ requests, keeps no cookies between checks, and lets the probe read the certifica
 live socket.
 """
 
+import ipaddress
 import ssl
 import time
 import warnings
@@ -37,6 +38,8 @@ from pulseguard.checks.tls import insecure_context, verifying_context
 
 MAX_BODY = 1024 * 1024  # bytes read looking for a keyword
 MAX_REDIRECTS = 10
+CERT_FALLBACK_EVERY_S = 6 * 3600.0  # a separate handshake per host:port, at most (API-NEXT §1.6)
+NAME_MISMATCH = (62, 64)  # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH, _IP_ADDRESS_MISMATCH
 USER_AGENT = "PulseGuard/1.0 (health check)"
 
 warnings.filterwarnings("ignore", category=InsecureRequestWarning)
@@ -108,6 +111,8 @@ class HttpProber:
             ssl_context=insecure_context(), cert_reqs="CERT_NONE", assert_hostname=False, **common
         )
         self.insecure = guard_pools(keeping_certs(insecure), guard)
+        self.guard = guard
+        self.fallback_at: dict[tuple[str, int], float] = {}  # host:port -> last separate handshake
 
     def probe(self, target: Target) -> Outcome:
         """Check one HTTP(S) target; never raises for network problems."""
@@ -131,12 +136,20 @@ class HttpProber:
                 preload_content=False,
             )
         except (MaxRetryError, HTTPError, OSError) as exc:
-            return failed(exc, target)
+            outcome = failed(exc, target)
+            if target.protocol != "https" or not tls_refused(exc):
+                return outcome
+            chain, name = verdict_of(exc) if options.verify_tls else (None, None)
+            cert = self.fallback_cert(target, started, chain, name)
+            return replace(outcome, cert=cert) if cert else outcome
         try:
             cert = None
             if target.protocol == "https":  # read with verify_tls off too (API-NEXT §1.6)
                 der = getattr(response.connection, "peer_der", None)
                 cert = describe(der, target.host, options.verify_tls)
+                if cert is None:  # e.g. redirected to plain http: this host's own certificate
+                    verified = True if options.verify_tls else None
+                    cert = self.fallback_cert(target, started, verified, None)
             body = b"" if options.method == "HEAD" else response.read(MAX_BODY + 1)
             elapsed_ms = (time.perf_counter() - started) * 1000.0
         except (HTTPError, OSError) as exc:
@@ -150,6 +163,72 @@ class HttpProber:
             options, response.status, body, round(elapsed_ms, 2), expires_at(cert), response.headers
         )
         return replace(outcome, cert=cert) if cert else outcome
+
+    def fallback_cert(self, target: Target, started: float, chain, hostname) -> dict | None:
+        """The target's certificate from a separate, unverified handshake, when the check's own
+        gave none (a refused certificate, say): at most every 6 h per host:port in this process.
+        chain/hostname: what the check's own handshake proved of them (None: not known)."""
+        key, now = (target.host, int(target.port or 443)), time.monotonic()
+        last = self.fallback_at.get(key)
+        left = target.timeout_s - (time.perf_counter() - started) - 0.2
+        if (last is not None and now - last < CERT_FALLBACK_EVERY_S) or left <= 0:
+            return None
+        if len(self.fallback_at) > 10_000:  # forget handshakes old enough to be due again
+            self.fallback_at = {
+                k: t for k, t in self.fallback_at.items() if now - t < CERT_FALLBACK_EVERY_S
+            }
+        self.fallback_at[key] = now
+        der = self.certificate_handshake(key[0], key[1], left)
+        cert = describe(der, target.host, False)
+        if cert is None:
+            return None
+        hostname = cert["hostname_valid"] if hostname is None else hostname
+        return cert | {"chain_valid": chain, "hostname_valid": hostname}
+
+    def certificate_handshake(self, host: str, port: int, timeout: float) -> bytes | None:
+        """Connect through the guard and read the peer's DER certificate, verifying nothing."""
+        try:
+            sock = self.guard.connect(host, port, timeout)
+        except (OSError, ValueError):
+            return None
+        try:
+            name = None if _is_ip(host) else host
+            with insecure_context().wrap_socket(sock, server_hostname=name) as tls:
+                return peer_der(tls)
+        except (OSError, ssl.SSLError, ValueError):
+            return None
+        finally:
+            sock.close()
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _reason(exc: BaseException) -> BaseException:
+    reason = exc.reason if isinstance(exc, MaxRetryError) and exc.reason else exc
+    if isinstance(reason, SSLError) and reason.args and isinstance(reason.args[0], BaseException):
+        return reason.args[0]
+    return reason
+
+
+def tls_refused(exc: BaseException) -> bool:
+    """True when the check failed in its TLS handshake (the server speaks TLS)."""
+    return isinstance(_reason(exc), (SSLError, ssl.SSLError))
+
+
+def verdict_of(exc: BaseException) -> tuple[bool | None, bool | None]:
+    """(chain_valid, hostname_valid) as a refused verifying handshake tells them."""
+    reason = _reason(exc)
+    if not isinstance(reason, ssl.SSLCertVerificationError):
+        return None, None
+    if reason.verify_code in NAME_MISMATCH:
+        return None, False
+    return False, None
 
 
 def judge(

@@ -9,13 +9,15 @@ answer (`http`) and each assertion's verdict (`assertion`) are added from the Ou
 
 import socket
 import time
+from datetime import UTC, datetime
 
-from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connection import HTTPConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from pulseguard.checks.certificate import days_left, describe
 from pulseguard.checks.context import ProbeContext
 from pulseguard.checks.guard import Guard, GuardedConnection, TargetBlockedError
-from pulseguard.checks.http import HttpProber
+from pulseguard.checks.http import CertKeepingHTTPSConnection, HttpProber
 from pulseguard.checks.outcome import Outcome
 from pulseguard.checks.probe import probe
 from pulseguard.checks.target import Target
@@ -104,12 +106,38 @@ class TracedConnection:
         try:
             super().connect()  # type: ignore[misc]
         except Exception as exc:
-            if self._connected_at is not None and isinstance(self, HTTPSConnection):
+            if self._connected_at is not None and isinstance(self, CertKeepingHTTPSConnection):
                 self.trace.add("tls", ms=_ms(self._connected_at), error=str(exc)[:300])
             raise
-        if self._connected_at is not None and isinstance(self, HTTPSConnection):
+        if self._connected_at is not None and isinstance(self, CertKeepingHTTPSConnection):
             version = self.sock.version() if hasattr(self.sock, "version") else None
-            self.trace.add("tls", ms=_ms(self._connected_at), detail=version)
+            verified = bool(getattr(self, "is_verified", False))
+            cert = step_cert(describe(self.peer_der, str(self.host), verified))
+            self.trace.add("tls", ms=_ms(self._connected_at), detail=version, cert=cert)
+
+
+def step_cert(cert: dict | None) -> dict | None:
+    """A certificate as a trace step shows it: as ServerStatus.cert, read now."""
+    if cert is None:
+        return None
+    now = datetime.now(UTC)
+    days = days_left(datetime.fromisoformat(cert["not_after"]), now)
+    return cert | {"days_remaining": days, "checked_at": now.isoformat()}
+
+
+class TracedProber(HttpProber):
+    """An HttpProber whose separate certificate handshake (API-NEXT §1.6) is a step too."""
+
+    trace: Trace
+
+    def certificate_handshake(self, host: str, port: int, timeout: float) -> bytes | None:
+        started = time.perf_counter()
+        der = super().certificate_handshake(host, port, timeout)
+        cert = step_cert(describe(der, host, False))
+        detail = "a separate handshake, verifying nothing, to read the certificate"
+        error = None if der else "no certificate"
+        self.trace.add("tls", ms=_ms(started), detail=detail, cert=cert, error=error)
+        return der
 
 
 def connect_error(exc: BaseException) -> str:
@@ -124,11 +152,12 @@ def connect_error(exc: BaseException) -> str:
 
 def traced_prober(guard: TracingGuard, trace: Trace, cafile: str | None) -> HttpProber:
     """An HttpProber of one connection per scheme whose connections record their steps."""
-    prober = HttpProber(cafile=cafile, pool_size=1, num_pools=4, guard=guard)
+    prober = TracedProber(cafile=cafile, pool_size=1, num_pools=4, guard=guard)
+    prober.trace = trace
     classes = {}
     for scheme, pool, connection in (
         ("http", HTTPConnectionPool, HTTPConnection),
-        ("https", HTTPSConnectionPool, HTTPSConnection),
+        ("https", HTTPSConnectionPool, CertKeepingHTTPSConnection),
     ):
         traced = type(
             f"Traced{connection.__name__}",

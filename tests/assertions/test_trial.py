@@ -52,6 +52,9 @@ def test_an_https_draft_shows_its_handshake(as_alice, tmp_path):
         web.stop()
     assert steps(trace) == ["dns", "connect", "tls", "http"]
     assert trace[2]["detail"].startswith("TLS") and trace[2]["ms"] > 0
+    cert = trace[2]["cert"]  # the certificate of this very handshake, as ServerStatus shows it
+    assert cert["sans"] == ["127.0.0.1"] and cert["chain_valid"] is None
+    assert cert["not_after"] == certs.valid_until.isoformat() and cert["days_remaining"] >= 89
 
 
 def test_an_untrusted_certificate_fails_at_the_tls_step(as_alice, tmp_path):
@@ -64,7 +67,12 @@ def test_an_untrusted_certificate_fails_at_the_tls_step(as_alice, tmp_path):
     assert response.json["result"]["status"] == "error"
     assert response.json["result"]["error_message"].startswith("TLS error")
     trace = response.json["trace"]
-    assert steps(trace) == ["dns", "connect", "tls"] and "certificate" in trace[2]["error"]
+    assert steps(trace)[:3] == ["dns", "connect", "tls"] and "certificate" in trace[2]["error"]
+    # then a separate handshake, verifying nothing, reads the refused certificate (§1.6)
+    separate = trace[-1]
+    assert separate["step"] == "tls" and "separate handshake" in separate["detail"]
+    assert separate["cert"]["sans"] == ["127.0.0.1"] and separate["cert"]["issuer"]
+    assert response.json["result"]["error_message"].startswith("TLS error")
 
 
 def test_a_refused_connection_stops_at_the_connect_step(as_alice):

@@ -165,7 +165,9 @@ def web_port():
     server.stop()
 
 
-def test_a_verified_check_of_an_untrusted_ca_records_no_certificate(app, as_alice, heard):
+def test_a_verified_check_of_an_untrusted_ca_records_the_certificate_of_a_separate_handshake(
+    app, as_alice, heard
+):
     other = trustme.CA().issue_cert("127.0.0.1")
     context = Certificates.server_context(None, other)
     target = LocalServer(context)
@@ -175,4 +177,5 @@ def test_a_verified_check_of_an_untrusted_ca_records_no_certificate(app, as_alic
     finally:
         target.stop()
     status = status_of(as_alice, server["id"])
-    assert status["status"] == "down" and status["cert"] is None
+    assert status["status"] == "down"  # §1.6: read by a second handshake, verifying nothing
+    assert status["cert"]["sans"] == ["127.0.0.1"] and status["cert"]["chain_valid"] is False
