@@ -10,7 +10,7 @@ over many servers, and as a test of one loaded server (anything with `monitoring
 `maintenance`: a Server, a row, a dict).
 """
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, or_
 
 from pulseguard.models.server import Server
 from pulseguard.states import MonitoringState
@@ -31,6 +31,11 @@ def alerting_now() -> ColumnElement[bool]:
     return and_(Server.monitoring_state == MonitoringState.ACTIVE, Server.maintenance == "")
 
 
+def in_maintenance_now() -> ColumnElement[bool]:
+    """SQL condition: a window covers the server now, or its owner set it to `maintenance`."""
+    return or_(Server.maintenance != "", Server.monitoring_state == MonitoringState.MAINTENANCE)
+
+
 def is_checked(server) -> bool:
     """Tell whether one server is checked now."""
     return _get(server, "monitoring_state") == MonitoringState.ACTIVE and not _window(
@@ -46,6 +51,11 @@ def is_alerting(server) -> bool:
 def in_window(server) -> bool:
     """Tell whether a maintenance window covers the server now."""
     return bool(_window(server))
+
+
+def is_in_maintenance(server) -> bool:
+    """Tell whether one server is in maintenance now (a window, or the manual state)."""
+    return in_window(server) or _get(server, "monitoring_state") == MonitoringState.MAINTENANCE
 
 
 def window_uptime(server) -> str | None:

@@ -63,11 +63,44 @@ def test_the_summary_follows_the_name_and_tag_filters(as_alice, fleet):
 
 def test_the_summary_hides_other_users_servers(as_bob, fleet):
     summary = as_bob.get("/api/server-status/summary/").json
-    assert summary == {"total": 0, "counts": dict.fromkeys(summary["counts"], 0), "tags": []}
+    zero = dict.fromkeys(summary["counts"], 0)
+    assert summary == {
+        "total": 0,
+        "counts": zero,
+        "maintenance": 0,
+        "open_incidents": 0,
+        "tags": [],
+    }
 
 
 def test_admins_count_every_server(as_admin, fleet):
     assert as_admin.get("/api/server-status/summary/").json["total"] == 5
+
+
+def test_servers_in_maintenance_and_open_incidents_are_counted_for_the_overview(
+    as_alice, as_bob, fleet
+):
+    body = {"name": "w", "schedule": {"type": "manual"}, "servers": [fleet["db"]]}
+    window = as_alice.post("/api/maintenance-windows/", json=body).json["id"]
+    assert as_alice.post(f"/api/maintenance-windows/{window}/start/").status_code == 200
+    as_alice.patch(f"/api/servers/{fleet['old']}/", json={"status": "maintenance"})
+    as_alice.post("/api/incidents/", json={"title": "Disk full", "servers": [fleet["api"]]})
+    gone = as_alice.post("/api/incidents/", json={"title": "Old", "servers": []}).json["id"]
+    as_alice.post(f"/api/incidents/{gone}/resolve/")
+    as_bob.post("/api/incidents/", json={"title": "Bob's", "servers": []})
+
+    summary = as_alice.get("/api/server-status/summary/").json
+    assert summary["maintenance"] == 2 and summary["open_incidents"] == 1
+    assert as_alice.get("/api/server-status/summary/?tag=prod").json["maintenance"] == 1
+    assert as_bob.get("/api/server-status/summary/").json["open_incidents"] == 1
+    rows = {r["name"]: r for r in as_alice.get("/api/overview/").json}
+    assert {name for name, r in rows.items() if r["in_maintenance"]} == {"db", "old"}
+    assert rows["db"]["status"] == "down"  # a `checks: run` window: still measured
+    names = [r["name"] for r in as_alice.get("/api/overview/?maintenance=true&sort=name").json]
+    assert names == ["db", "old"]
+    others = as_alice.get("/api/overview/?maintenance=false&sort=name").json
+    assert [r["name"] for r in others] == ["api", "cdn", "new"]
+    assert as_alice.get("/api/overview/?maintenance=maybe").status_code == 422
 
 
 def test_the_overview_lists_problems_first_with_status_and_uptime(as_alice, fleet, ctx):

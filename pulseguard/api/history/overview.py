@@ -7,10 +7,16 @@ from pulseguard.api.history.schemas import DISPLAY_STATUSES, PAUSED
 from pulseguard.api.history.strips import strips
 from pulseguard.api.pagination import paginate
 from pulseguard.extensions import db
-from pulseguard.models import Health, Server, ServerStatus
-from pulseguard.models.monitored import checked_now, is_checked
+from pulseguard.models import Health, Incident, Server, ServerStatus
+from pulseguard.models.monitored import (
+    checked_now,
+    in_maintenance_now,
+    is_checked,
+    is_in_maintenance,
+)
 from pulseguard.models.search import matching
 from pulseguard.monitoring.uptime import uptime_by_server
+from pulseguard.security import credential
 
 
 def display_status():
@@ -50,6 +56,8 @@ def overview_select(args):
         stmt = stmt.where(~checked_now())
     elif "status" in args:
         stmt = stmt.where(checked_now(), ServerStatus.health == args["status"])
+    if "maintenance" in args:
+        stmt = stmt.where(in_maintenance_now() if args["maintenance"] else ~in_maintenance_now())
     return stmt.order_by(*sorts(args.get("sort", "status")))
 
 
@@ -72,6 +80,7 @@ def overview_rows(pairs):
                 "monitoring": server.monitoring_state,
                 "status": status.health if active else PAUSED,
                 "health": status.health,
+                "in_maintenance": is_in_maintenance(server),
                 "message": status.message,
                 "last_check": status.last_check_at,
                 "response_time": status.last_response_time_ms,
@@ -100,7 +109,23 @@ def summary(args):
     counts = dict.fromkeys(DISPLAY_STATUSES, 0)
     for status, count in db.session.execute(stmt):
         counts[status] = counts.get(status, 0) + count
-    return {"total": sum(counts.values()), "counts": counts, "tags": tags_in_use()}
+    maintained = select(func.count()).select_from(Server).where(in_maintenance_now())
+    return {
+        "total": sum(counts.values()),
+        "counts": counts,
+        "maintenance": db.session.scalar(matching(visible(maintained), args)),
+        "open_incidents": open_incidents(),
+        "tags": tags_in_use(),
+    }
+
+
+def open_incidents() -> int:
+    """Count the caller's open incidents (an admin's: everyone's), automatic and manual."""
+    stmt = select(func.count()).select_from(Incident).where(Incident.state == "open")
+    user = credential()
+    if not user.is_admin:
+        stmt = stmt.where(Incident.owner_id == user.id)
+    return db.session.scalar(stmt) or 0
 
 
 def tags_in_use():

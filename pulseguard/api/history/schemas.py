@@ -15,6 +15,9 @@ class OverviewQuerySchema(Schema):
     tag = fields.Str(validate=validate.Length(min=1, max=50))
     q = fields.Str(validate=validate.Length(min=1, max=200))
     sort = Choice(SORTS, load_default="status")
+    maintenance = fields.Bool(
+        metadata={"description": "true: only servers in maintenance now; false: only the others"}
+    )
 
 
 class SummaryQuerySchema(Schema):
@@ -40,6 +43,9 @@ class OverviewRowSchema(Schema):
     monitoring = fields.Str(metadata={"description": "active, paused or maintenance"})
     status = fields.Str(metadata={"description": "up, down, degraded, unknown or paused"})
     health = fields.Str(metadata={"description": "the last checked health, even when paused"})
+    in_maintenance = fields.Bool(
+        metadata={"description": "a maintenance window covers it now, or it is set to maintenance"}
+    )
     message = fields.Str()
     last_check = Timestamp(allow_none=True)
     response_time = fields.Float(allow_none=True)
@@ -54,6 +60,12 @@ class OverviewRowSchema(Schema):
 class SummarySchema(Schema):
     total = fields.Int()
     counts = fields.Dict(keys=fields.Str(), values=fields.Int())
+    maintenance = fields.Int(
+        metadata={"description": "how many of these servers are in maintenance now"}
+    )
+    open_incidents = fields.Int(
+        metadata={"description": "your open incidents (automatic and manual), whatever the filters"}
+    )
     tags = fields.List(fields.Str(), metadata={"description": "every tag in use, sorted"})
 
 

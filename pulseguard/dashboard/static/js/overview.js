@@ -12,7 +12,7 @@ const STATUS_WORDS = {
   unknown: "Unknown",
   paused: "Paused",
 };
-const view = { page: 1, q: "", status: "", tag: "", sort: "status" };
+const view = { page: 1, q: "", status: "", tag: "", sort: "status", maintenance: "" };
 const rows = new Map(); // server id -> {data, el} for the rows on screen
 const known = new Map(); // server id -> last status seen, on screen or not
 const pending = new Map(); // server id -> status update waiting for the next frame
@@ -46,6 +46,7 @@ function query(extra = {}) {
   const params = new URLSearchParams();
   if (view.q) params.set("q", view.q);
   if (view.tag) params.set("tag", view.tag);
+  if (view.maintenance) params.set("maintenance", "true");
   for (const [key, value] of Object.entries(extra)) params.set(key, value);
   return params;
 }
@@ -78,8 +79,15 @@ function renderRow(server) {
   const uptime = server.uptime || {};
   return h(
     "tr",
-    { dataset: { id: server.id, status: server.status } },
-    h("td", { class: "c-status", "data-label": "Status" }, statusBadge(server.status, statusText)),
+    { dataset: { id: server.id, status: server.status, maintenance: String(Boolean(server.in_maintenance)) } },
+    h(
+      "td",
+      { class: "c-status", "data-label": "Status" },
+      statusBadge(server.status, statusText),
+      server.in_maintenance
+        ? h("span", { class: "badge badge-maintenance badge-in-window", title: "In maintenance now" }, "maintenance")
+        : null,
+    ),
     h(
       "td",
       { class: "c-name", "data-label": "Server" },
@@ -113,6 +121,7 @@ function renderRow(server) {
 function updateRow(el, server) {
   const fresh = renderRow(server);
   el.dataset.status = server.status;
+  el.dataset.maintenance = String(Boolean(server.in_maintenance));
   for (const cell of ["c-status", "c-last", "c-rt", "c-u24", "c-u7", "c-u30"]) {
     el.querySelector(`.${cell}`).replaceWith(fresh.querySelector(`.${cell}`));
   }
@@ -157,7 +166,7 @@ async function loadPage() {
   const empty = $("#empty");
   empty.hidden = data.length > 0;
   empty.textContent =
-    view.q || view.status || view.tag
+    view.q || view.status || view.tag || view.maintenance
       ? "No server matches these filters."
       : "No servers yet. Add one to start monitoring.";
   const first = pagination.total ? (view.page - 1) * PAGE_SIZE + 1 : 0;
@@ -178,6 +187,11 @@ async function loadSummary() {
   for (const button of $$("#counts .count")) {
     button.setAttribute("aria-pressed", String(button.dataset.status === view.status));
   }
+  // At a glance: servers in maintenance now (a filter) and open incidents (a link to them).
+  $('[data-count="maintenance"]').textContent = summary.maintenance.toLocaleString();
+  $("#f-maintenance").setAttribute("aria-pressed", String(Boolean(view.maintenance)));
+  $('[data-count="open_incidents"]').textContent = summary.open_incidents.toLocaleString();
+  $("#open-incidents").dataset.open = String(summary.open_incidents);
   const select = $("#f-tag");
   const options = [h("option", { value: "" }, "Any tag")];
   for (const tag of summary.tags) options.push(h("option", { value: tag }, tag));
@@ -216,8 +230,12 @@ const refreshPage = throttled(() => loadPage().catch(reportError), 2000);
 // Counted for bench/dashboard/load_time.py, which measures how the page copes with updates.
 const liveStats = (window.pulseguardLive = { events: 0 });
 
-function onStatus(status) {
+function onStatus(event) {
   liveStats.events += 1;
+  // The stream says "maintenance" for a server in a window; its row shows the measured status
+  // with a maintenance badge, as the page's own rows do.
+  const maintained = event.status === "maintenance";
+  const status = maintained ? { ...event, status: event.measured_status, in_maintenance: true } : event;
   const previous = known.get(status.server);
   if (previous !== "paused") known.set(status.server, status.status);
   if (previous !== undefined && previous !== "paused" && previous !== status.status) {
@@ -247,6 +265,12 @@ function onPing(ping) {
   if (!frame) frame = requestAnimationFrame(flush);
 }
 
+// A window started or ended: the counts change, and so do the badges of its servers on screen.
+function onMaintenance(notice) {
+  refreshSummary();
+  if ((notice.servers || []).some((id) => rows.has(id)) || view.maintenance) refreshPage();
+}
+
 // Apply every update received since the last frame in one go.
 function flush() {
   frame = 0;
@@ -268,6 +292,7 @@ function flush() {
       last_check: status.last_check ?? server.last_check,
       response_time: status.last_response_time ?? server.response_time,
     });
+    if (status.in_maintenance) server.in_maintenance = true;
     if (status.uptime) server.uptime = status.uptime;
     updateRow(row.el, server);
     if (changed && (view.status || view.sort === "status")) moved = true;
@@ -298,6 +323,12 @@ function bindControls() {
       reload();
     });
   }
+  $("#f-maintenance").addEventListener("click", () => {
+    view.maintenance = view.maintenance ? "" : "true";
+    $("#f-maintenance").setAttribute("aria-pressed", String(Boolean(view.maintenance)));
+    view.page = 1;
+    reload();
+  });
   $("#counts").addEventListener("click", (event) => {
     const button = event.target.closest(".count");
     if (!button) return;
@@ -338,7 +369,13 @@ async function main() {
   await Promise.all([reload(), user]);
   performance.mark("overview-ready");
   document.body.dataset.ready = "true";
-  followStatus({ onStatus, onPing, onOpen: () => refreshSummary() });
+  followStatus({
+    onStatus,
+    onPing,
+    onMaintenance,
+    onIncident: () => refreshSummary(),
+    onOpen: () => refreshSummary(),
+  });
 }
 
 main().catch(reportError);
