@@ -4,16 +4,21 @@
 
 Seeds a SQLite file with an admin, six servers with 100 days of state history (a few outages, slow
 spells and a maintenance window, written through the same timeline code the recording path uses)
-and a published page, serves it with gunicorn (no checks run), and saves PNGs into docs/.
+and a published page, serves it with gunicorn (no checks run), announces through the REST API a
+public manual incident with a later update and a maintenance window two days ahead, and saves
+PNGs into docs/.
 """
 
+import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
-from datetime import timedelta
+import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench" / "dashboard")]
@@ -106,6 +111,64 @@ def seed(db_url):
         )
         db.session.commit()
         db.engine.dispose()
+    return ids
+
+
+def api(url, path, body, token=None):
+    """POST JSON to the running app and return its answer (raises on any 4xx/5xx)."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(
+        url + path, data=json.dumps(body).encode(), headers=headers, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read() or b"{}")
+
+
+def announce(url, ids):
+    """Open a public incident with an update and schedule a window, as a user would."""
+    token = api(url, "/api/auth/token/", {"username": "admin", "password": PASSWORD})["access"]
+    incident = api(
+        url,
+        "/api/incidents/",
+        {
+            "title": "Slow card payments",
+            "severity": "degraded",
+            "servers": [ids[2]],
+            "public": True,
+            "message": "Some card payments take longer than usual. We are looking into it.",
+        },
+        token,
+    )
+    api(
+        url,
+        f"/api/incidents/{incident['id']}/updates/",
+        {
+            "status": "identified",
+            "public": True,
+            "message": "A card network is answering slowly; payments go through, with delay.",
+        },
+        token,
+    )
+    start = (datetime.now(UTC) + timedelta(days=2)).replace(
+        hour=1, minute=0, second=0, microsecond=0
+    )
+    api(
+        url,
+        "/api/maintenance-windows/",
+        {
+            "name": "Database upgrade",
+            "description": "The database moves to a new version; the shop may be read-only.",
+            "servers": [ids[4]],
+            "schedule": {
+                "type": "once",
+                "start": start.isoformat().replace("+00:00", "Z"),
+                "end": (start + timedelta(hours=2)).isoformat().replace("+00:00", "Z"),
+            },
+        },
+        token,
+    )
 
 
 def main():
@@ -116,19 +179,21 @@ def main():
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "FLASK_APP": "manage:app"}
     flask = str(Path(sys.executable).parent / "flask")
     subprocess.run([flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    seed(f"sqlite:///{db_path}")
+    ids = seed(f"sqlite:///{db_path}")
     served = Served(workdir, db_path, scheduler=False)
     try:
+        announce(served.url, ids)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for name, options in [
+            shots: list[tuple[str, dict[str, Any]]] = [
                 ("status-page-light.png", {"viewport": {"width": 1100, "height": 900}}),
                 (
                     "status-page-dark.png",
                     {"viewport": {"width": 1100, "height": 900}, "color_scheme": "dark"},
                 ),
                 ("status-page-phone.png", {"viewport": {"width": 390, "height": 844}}),
-            ]:
+            ]
+            for name, options in shots:
                 context = browser.new_context(device_scale_factor=1, **options)
                 page = context.new_page()
                 page.goto(f"{served.url}/status/acme")
