@@ -57,7 +57,7 @@ def icmp_refusal() -> str | None:
     """Why an icmp server cannot be checked now, or None (needs an app context)."""
     config = current_app.config
     if not config.get("REDIS_URL"):
-        return NO_ICMP if icmp.mode(config.get("ICMP_MODE") or "auto") is None else None
+        return NO_ICMP if icmp.mode(icmp.setting_of(config)) is None else None
     from pulseguard.redis_client import redis_connection
 
     try:

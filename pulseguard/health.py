@@ -36,7 +36,7 @@ def readyz():
     failed = sorted(name for name, state in checks.items() if state != "ok")
     body = {"status": "ok" if not failed else "unavailable", "checks": checks}
     # Not a reason to be unready (most servers need no ICMP), but said where operators look.
-    body["icmp"] = icmp.capability(current_app.config.get("ICMP_MODE") or "auto")
+    body["icmp"] = icmp.capability(icmp.setting_of(current_app.config))
     if checks.get("redis") == "ok":  # and what the live check workers said (capabilities.py)
         from pulseguard.capabilities import live_icmp
 

@@ -17,6 +17,18 @@ from datetime import UTC, datetime, timedelta
 from cryptography import x509
 from cryptography.x509.oid import ExtensionOID
 
+CERT_FIELDS = (
+    "subject",
+    "issuer",
+    "sans",
+    "not_before",
+    "not_after",
+    "fingerprint_sha256",
+    "chain_valid",
+    "hostname_valid",
+    "checked_at",
+)
+
 
 def peer_der(sock) -> bytes | None:
     """Return the DER leaf certificate of a TLS socket's peer, or None."""
@@ -95,3 +107,15 @@ def expires_at(cert: dict | None) -> datetime | None:
 def days_left(not_after: datetime, now: datetime) -> int:
     """Whole days from now until not_after (negative once expired)."""
     return (not_after - now) // timedelta(days=1)
+
+
+def cert_json(cert: dict | None, now: datetime | None = None) -> dict | None:
+    """A certificate as the API shows it (ServerStatus.cert, a trace's `tls` step), with its
+    days remaining now."""
+    if not cert:
+        return None
+    out = {name: cert.get(name) for name in CERT_FIELDS}
+    out["days_remaining"] = days_left(
+        datetime.fromisoformat(cert["not_after"]), now or datetime.now(UTC)
+    )
+    return out

@@ -6,6 +6,7 @@ from functools import cache
 from config import Config
 from pulseguard.checks.guard import Guard, guard_of
 from pulseguard.checks.http import HttpProber
+from pulseguard.checks.icmp import setting_of
 
 
 @dataclass
@@ -20,7 +21,7 @@ class ProbeContext:
     def of(cls, config, **http) -> "ProbeContext":
         """Build the context a config asks for: its guard, and an HttpProber that uses it."""
         guard = guard_of(config)
-        icmp_mode = config.get("ICMP_MODE") or "auto"
+        icmp_mode = setting_of(config)
         return cls(guard=guard, http=HttpProber(guard=guard, **http), icmp_mode=icmp_mode)
 
 

@@ -60,6 +60,11 @@ def _can_open(kind: int) -> bool:
     return True
 
 
+def setting_of(config) -> str:
+    """A config's ICMP_MODE (auto, unprivileged or privileged); `auto` when unset or empty."""
+    return config.get("ICMP_MODE") or "auto"
+
+
 @cache
 def mode(setting: str = "auto") -> str | None:
     """What this process can send: `unprivileged`, `privileged` (raw sockets), or None."""

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from urllib3.connection import HTTPConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from pulseguard.checks.certificate import days_left, describe
+from pulseguard.checks.certificate import cert_json, describe
 from pulseguard.checks.context import ProbeContext
 from pulseguard.checks.guard import Guard, GuardedConnection, TargetBlockedError
 from pulseguard.checks.http import CertKeepingHTTPSConnection, HttpProber
@@ -118,11 +118,8 @@ class TracedConnection:
 
 def step_cert(cert: dict | None) -> dict | None:
     """A certificate as a trace step shows it: as ServerStatus.cert, read now."""
-    if cert is None:
-        return None
     now = datetime.now(UTC)
-    days = days_left(datetime.fromisoformat(cert["not_after"]), now)
-    return cert | {"days_remaining": days, "checked_at": now.isoformat()}
+    return cert_json(cert and cert | {"checked_at": now.isoformat()}, now)
 
 
 class TracedProber(HttpProber):

@@ -90,7 +90,7 @@ class PulseGuardWorker(SimpleWorker):
         if not force and time.monotonic() - self._published_at < 60:
             return
         self._published_at = time.monotonic()
-        can = icmp.mode(self.app.config.get("ICMP_MODE") or "auto") is not None
+        can = icmp.mode(icmp.setting_of(self.app.config)) is not None
         ttl = self.worker_ttl + 60
         capabilities.publish(self.connection, self.name, can, ttl, pipeline=pipeline)
 

@@ -4,22 +4,7 @@ Built by hand rather than with the API's marshmallow schemas: a worker publishes
 and need not load the web layer to do it. tests/monitoring/test_record.py holds the two equal.
 """
 
-from datetime import datetime
-
-from pulseguard.checks.certificate import days_left
-from pulseguard.models.types import utcnow
-
-CERT_FIELDS = (
-    "subject",
-    "issuer",
-    "sans",
-    "not_before",
-    "not_after",
-    "fingerprint_sha256",
-    "chain_valid",
-    "hostname_valid",
-    "checked_at",
-)
+from pulseguard.checks.certificate import cert_json
 
 
 def _time(value):
@@ -66,12 +51,3 @@ def status_json(status: dict) -> dict:
         "updated_at": _time(status["updated_at"]),
         "cert": cert_json(status.get("cert")),
     }
-
-
-def cert_json(cert: dict | None, now: datetime | None = None) -> dict | None:
-    """The JSON of a stored certificate (ServerStatus.cert), with its days remaining now."""
-    if not cert:
-        return None
-    out = {name: cert.get(name) for name in CERT_FIELDS}
-    out["days_remaining"] = days_left(datetime.fromisoformat(cert["not_after"]), now or utcnow())
-    return out

@@ -30,7 +30,6 @@ class ResultWriter:
         self.app, self.max_batch, self.max_delay = app, max_batch, max_delay
         self.on_done = on_done  # called with each batch once recorded (or given up)
         self.queue: Queue = Queue()
-        self.busy = False
         self.holding = 0  # results taken off the queue and not yet recorded (the batch in hand)
         self.recorded = 0
         self.greenlet = gevent.spawn(self._loop)
@@ -41,7 +40,7 @@ class ResultWriter:
 
     def idle(self) -> bool:
         """True when nothing is waiting to be recorded."""
-        return self.queue.empty() and not self.busy
+        return self.pending() == 0
 
     def pending(self) -> int:
         """Results handed over and not recorded yet: those queued and the batch in hand."""
@@ -50,7 +49,7 @@ class ResultWriter:
     def _loop(self) -> None:
         while True:
             batch = [self.queue.get()]
-            self.busy, self.holding = True, 1  # counted from the moment it leaves the queue
+            self.holding = 1  # counted from the moment it leaves the queue
             deadline = time.monotonic() + self.max_delay
             while len(batch) < self.max_batch:
                 remaining = deadline - time.monotonic()
@@ -66,7 +65,7 @@ class ResultWriter:
                 if self.on_done is not None:
                     self.on_done(batch)
             finally:
-                self.busy, self.holding = False, 0
+                self.holding = 0
 
     def _flush(self, batch: list[Result]) -> None:
         """Record a batch; while the database is away (restart, cut connection), retry it."""

@@ -3,8 +3,8 @@
 from marshmallow import Schema, fields
 
 from pulseguard.api.fields import Choice, IdList, Timestamp
+from pulseguard.checks.certificate import cert_json
 from pulseguard.models import Health
-from pulseguard.monitoring.payloads import cert_json
 from pulseguard.monitoring.uptime import WINDOWS
 
 
