@@ -57,6 +57,15 @@ def database_url(tmp_path_factory):
         yield url
 
 
+def away_from_a_minute_end(margin_s: float = 5.0) -> None:
+    """Wait, if need be, until margin_s remain in the clock's current minute: rate limits count
+    in fixed minutes aligned on the clock, so a test counting up to one must not straddle a
+    minute's end (the count starts again there)."""
+    left = 60 - time.time() % 60
+    if left < margin_s:
+        time.sleep(left + 0.05)
+
+
 def make_config(database_url, **overrides):
     """Return a TestingConfig for the given database, with overrides."""
     config = TestingConfig()

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from pulseguard.extensions import db
 from pulseguard.models import Server
 from pulseguard.monitoring.record import record_results
-from tests.conftest import make_config
+from tests.conftest import away_from_a_minute_end, make_config
 from tests.outcomes import DOWN, OK, result
 
 SUMMARY = "/api/public/status-pages/acme/"
@@ -159,6 +159,7 @@ def test_public_routes_share_a_rate_limit_per_address(database_url, page_of):
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
     }
     client = create_app(make_config(database_url, **settings)).test_client()
+    away_from_a_minute_end()
     codes = [client.get(url).status_code for url in (SUMMARY, "/status/acme", f"{SUMMARY}uptime/")]
     assert codes == [200, 200, 200]
     limited = client.get("/api/public/status-pages/acme/badge.svg")

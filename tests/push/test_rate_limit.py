@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from pulseguard import create_app
 from pulseguard.extensions import db
 from pulseguard.models import PingResult
-from tests.conftest import make_config
+from tests.conftest import away_from_a_minute_end, make_config
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -22,6 +22,7 @@ def limited_client(request, database_url):
         "REDIS_URL": redis_url,
     }
     app = create_app(make_config(database_url, **settings))
+    away_from_a_minute_end()
     yield app, app.test_client()
     app.extensions["pulseguard_ping_batcher"].greenlet.kill()
 
