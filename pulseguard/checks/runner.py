@@ -54,6 +54,12 @@ class ScheduledRunner:
         gevent.spawn_later(max(0.0, planned - time.time()), self._run, target, planned)
 
     def _run(self, target: Target, planned: float) -> None:
+        # Yield once before probing. Probes due at the same moment (a mass outage's servers, all
+        # planned at once) have their timers fire in one loop iteration, each running until it
+        # first blocks; queued as callbacks instead, they are interleaved with other timers
+        # (gevent breaks a callback run every switch interval). bench/notify/outage.py: check
+        # interval p99 while notifying 545-566 -> 161-200 ms (bench/README.md, issue 15).
+        gevent.sleep(0)
         try:
             with self.slots:
                 started = time.time()
