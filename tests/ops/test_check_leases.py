@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 
-from tests.ops.checks import create_servers, now, rollups_match_results, settle
+from tests.ops.checks import create_servers, now, rollups_match_results, settle, smallest_gap_s
 from tests.ops.stack import wait_for
 from tests.ops.target import Target
 
@@ -131,4 +131,43 @@ def test_a_stalled_worker_that_resumes_records_nothing_twice(stack, target):
     settle(1)
     assert stack.processes[victim].poll() is None
     assert [results_for_claim(stack, sid, planned) for sid, planned in claims] == [1] * len(claims)
+    assert rollups_match_results(stack)[0]
+
+
+def frozen_in_flight(stack, count):
+    """SIGSTOP a worker while it holds count claims already started (probes in flight)."""
+    leases = {name: lease_of(stack, name) for name in ("worker1", "worker2")}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for name, lease in leases.items():
+            stack.signal(name, signal.SIGSTOP)
+            started = now() - timedelta(seconds=0.2)
+            if sum(at < started for _sid, at in held_claims(stack, lease)) >= count:
+                return name
+            stack.signal(name, signal.SIGCONT)
+        time.sleep(0.05)
+    raise AssertionError(f"no worker held {count} claims in flight")
+
+
+def test_a_taken_over_claim_whose_next_check_is_claimed_is_dropped(stack, target):
+    # The dispatcher (4 s ahead) claims each server's next check before its current one (1.5 s in
+    # flight at a 2 s interval) ran. Taken over late and run at once, a killed worker's claim
+    # started just before its successor, and both were recorded: a gap near 0 (CI, stop 25).
+    stack.env["CHECK_LEASE_S"] = str(LEASE_S)
+    stack.start_web()
+    stack.start_worker("worker1")
+    stack.start_worker("worker2")
+    stack.start_scheduler()
+    create_servers(stack, target, 40, path="/slow/1500", interval_s=2)
+    stack.database.query(  # spread over the interval: some successors fall just after the take-over
+        "UPDATE servers SET next_check_at = now() + (id %% 20) * interval '100 milliseconds'"
+    )
+    wait_for(lambda: lease_of(stack, "worker1") and lease_of(stack, "worker2"), 30, what="leases")
+    victim = frozen_in_flight(stack, count=8)
+    stack.processes[victim].kill()
+    stack.processes[victim].wait(10)
+    wait_for(lambda: "Took over" in stack.log(OTHER[victim]), 20, what="the take-over")
+    settle(3)
+    assert smallest_gap_s(stack) >= 0.5
+    assert "Dropped" in stack.log(OTHER[victim])
     assert rollups_match_results(stack)[0]
