@@ -56,6 +56,7 @@ def create_app(config=None, migrations=False):
         api,
         cli,
         errors,
+        fastpath,
         headers,
         health,
         hygiene,
@@ -85,6 +86,7 @@ def create_app(config=None, migrations=False):
     app.register_blueprint(pages_bp)
     cli.init_app(app)
     metrics.init_app(app)
+    fastpath.install(app, fastpath.makers())  # inside ProxyFix, which headers adds
     headers.init_app(app)
     ratelimit.init_app(app)  # after every route it limits is registered
     return app
