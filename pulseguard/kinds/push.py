@@ -27,6 +27,7 @@ from pulseguard.schedules import cron, zones
 from pulseguard.schedules.errors import ScheduleError
 
 YEAR_S = 31536000
+EVENTS = ("success", "start", "fail", "log")  # what a ping reports (a missed deadline: "missed")
 DEFAULTS: dict = {
     "period": 86400,
     "cron": None,

@@ -4,7 +4,8 @@ Everything asks here: the dispatcher and the check jobs, recording, reminders, t
 metrics, the API's "check now". Nothing restates the rule. It reads the monitoring state its
 owner set (`active`, `paused` or `maintenance`) and the maintenance windows covering the server
 now (`Server.maintenance`: "" or "<checks>/<uptime>", kept by monitoring/maintenance.py): a
-window with `checks: skip` stops the probes, any window stops the alerts (results are still
+window with `checks: skip` stops the probes (a push job's own pings are still recorded: the
+owner has the server active, `is_active`), any window stops the alerts (results are still
 recorded, marked `in_maintenance`). Each question comes twice: as a SQL condition for queries
 over many servers, and as a test of one loaded server (anything with `monitoring_state` and
 `maintenance`: a Server, a row, a dict).
@@ -36,16 +37,24 @@ def in_maintenance_now() -> ColumnElement[bool]:
     return or_(Server.maintenance != "", Server.monitoring_state == MonitoringState.MAINTENANCE)
 
 
+def is_active(server) -> bool:
+    """Tell whether the owner has the server active, whatever windows cover it now.
+
+    A push job's own pings are recorded then, even under a `checks: skip` window (API-NEXT
+    §2: "no probes; push pings are still stored"): skip stops PulseGuard's probes and the
+    missed-deadline verdicts, not what the job itself reports.
+    """
+    return _get(server, "monitoring_state") == MonitoringState.ACTIVE
+
+
 def is_checked(server) -> bool:
     """Tell whether one server is checked now."""
-    return _get(server, "monitoring_state") == MonitoringState.ACTIVE and not _window(
-        server
-    ).startswith(SKIP)
+    return is_active(server) and not _window(server).startswith(SKIP)
 
 
 def is_alerting(server) -> bool:
     """Tell whether one server's changes notify now."""
-    return _get(server, "monitoring_state") == MonitoringState.ACTIVE and not _window(server)
+    return is_active(server) and not _window(server)
 
 
 def in_window(server) -> bool:

@@ -11,8 +11,11 @@ out the mode of every covered server ("<checks>/<uptime>": a `skip` window wins 
   went on, so a real change (up -> down, down -> up) becomes one StatusChange at the window's end,
   which notifies as any change does; the same status on both sides sends nothing (Kuma#7148).
   Push deadlines that fell inside the window move to its end + grace (push_deadlines.py).
-  With `checks: skip` nothing was measured: the server is checked at once, and that first check
-  is an ordinary transition from the status before.
+  With `checks: skip` no probe ran, so an active kind's status is still the one before (nothing
+  to compare) and the server is checked at once: that first check is an ordinary transition.
+  A push job's own pings are still recorded under `skip` (API-NEXT §2), so a push server's
+  status can change inside the window: it is compared as with `run` (a `fail` ping during the
+  window, down after it: one down notification).
 
 Each window's own start and end are claimed with a compare-and-set of `active_since`, so that
 exactly one process publishes the live `maintenance` event however many run the sweep.
@@ -301,9 +304,7 @@ def _leave(ids: list[int], current: dict[int, str], now: datetime):
             "created_at": now,
         }
         for row in rows
-        if not current[row.server_id].startswith(SKIP)
-        and row.health_before_maintenance
-        and row.health_before_maintenance != row.health
+        if row.health_before_maintenance and row.health_before_maintenance != row.health
     ]
     change_ids: list[int] = []
     touched: list[int] = []

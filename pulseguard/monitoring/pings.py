@@ -19,12 +19,10 @@ from pulseguard.checks.outcome import FAILURE, SUCCESS, Outcome
 from pulseguard.extensions import db
 from pulseguard.kinds.push import deadlines, max_runtime_s, settings_of
 from pulseguard.models import MonitoringState, PushMonitor, Server
-from pulseguard.models.monitored import is_checked
+from pulseguard.models.monitored import is_active
 from pulseguard.models.types import utcnow
 from pulseguard.monitoring import pausing, timeline
 from pulseguard.monitoring.record import record_results
-
-EVENTS = ("success", "start", "fail", "log")
 
 
 @dataclass(frozen=True)
@@ -156,7 +154,7 @@ def _one(monitor: PushMonitor, ping: Ping, now: datetime):
     """Apply one ping to its locked monitor; return (result to record or None, answer)."""
     server = monitor.server
     settings = settings_of(server)
-    if not is_checked(server):
+    if not is_active(server):  # a window's `checks: skip` stops probes, not the job's own pings
         if server.monitoring_state != MonitoringState.PAUSED or not settings["resume_on_ping"]:
             return None, Answer(ignored=str(server.monitoring_state))
         _resume(server, now)

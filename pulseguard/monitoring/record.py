@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, func, insert, or_, select, update
 from pulseguard import bus, metrics, pagecache
 from pulseguard.checks.runner import Result
 from pulseguard.extensions import db
+from pulseguard.kinds.push import EVENTS
 from pulseguard.models import (
     CheckOutcome,
     Health,
@@ -25,7 +26,13 @@ from pulseguard.models import (
     ServerStatus,
     StatusChange,
 )
-from pulseguard.models.monitored import in_window, is_alerting, is_checked, window_uptime
+from pulseguard.models.monitored import (
+    in_window,
+    is_active,
+    is_alerting,
+    is_checked,
+    window_uptime,
+)
 from pulseguard.models.types import UTCDateTime, utcnow
 from pulseguard.monitoring import bulk_pg, certs, incidents, timeline
 from pulseguard.monitoring.incident_events import incident_events
@@ -166,7 +173,7 @@ def _write(results, once=False):
     rollups, skipped = RollupCounter(), 0
     for target, planned, started, outcome in sorted(results, key=lambda r: r[2]):
         server = state.get(target.id)
-        if server is None or not is_checked(server):
+        if server is None or not _recorded_now(server, outcome):
             continue  # deleted, paused or in maintenance since it was claimed
         if outcome.kind is None:  # an active check: its claim is (server, planned time)
             planned_at, last = datetime.fromtimestamp(planned, UTC), server["last_planned_at"]
@@ -332,6 +339,16 @@ def _write(results, once=False):
     # Pages showing a changed status: soft, the copy serves other requests while one rebuilds it.
     pagecache.clear_servers({m.server_id for m in moves}, soft=True)
     return checks, pings, ping_ids, change_ids, touched, notices
+
+
+def _recorded_now(server, outcome) -> bool:
+    """Tell whether a result of this server is recorded now.
+
+    A checked server's are. Under a `checks: skip` window a push job's own pings still are
+    (API-NEXT §2), marked in_maintenance like any result inside a window; a missed deadline
+    is not (the deadlines move past the window instead, push_deadlines.py).
+    """
+    return is_checked(server) or (is_active(server) and outcome.kind in EVENTS)
 
 
 def _update_statuses(connection, statuses) -> int:

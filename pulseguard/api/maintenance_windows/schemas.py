@@ -68,7 +68,14 @@ class MaintenanceWindowSchema(Schema):
     )
     tag_match = Choice(("any", "all"), load_default="any")
     all_servers = fields.Bool(load_default=False)
-    checks = Choice(("run", "skip"), load_default="run")
+    checks = Choice(
+        ("run", "skip"),
+        load_default="run",
+        metadata={
+            "description": "run: probes go on, results marked in_maintenance; skip: no probes "
+            "(push pings are still stored, marked in_maintenance)"
+        },
+    )
     uptime = Choice(("exclude", "count_as_up", "measure"), load_default="exclude")
     notify_start_end = fields.Bool(load_default=False)
     status_pages = fields.List(Id(), load_default=list)
