@@ -5,7 +5,7 @@ all_servers, read as they are now) or names the page in `status_pages` (a pure a
 Only its name, sanitized description, times and the page's own component ids are public.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -67,4 +67,8 @@ def next_boundary(windows, now: datetime) -> datetime | None:
 
 def _times(occurrence) -> dict:
     start, end = occurrence
-    return {"start": start.isoformat(), "end": end.isoformat() if end else None}
+    # In UTC whatever zone the schedule runs in: the JSON's moments all read alike (§4).
+    return {
+        "start": start.astimezone(UTC).isoformat(),
+        "end": end.astimezone(UTC).isoformat() if end else None,
+    }

@@ -5,7 +5,26 @@ const body = document.body;
 const url = body.dataset.summaryUrl;
 const every = Math.max(30, Number(body.dataset.refresh) || 60) * 1000;
 const words = (status) => status.replace(/_/g, " ");
+const zone = body.dataset.timezone || "UTC";
 const pct = (value) => (value === null || value === undefined ? "n/a" : `${value.toFixed(2)}%`);
+
+// "2026-03-29 03:30:12 CEST" in the page's zone, as the server writes it (local_time.py). The
+// abbreviation comes from the first locale that has one for the zone (en-US lacks CEST, en-GB
+// lacks EDT); otherwise it is the offset ("GMT+5:30").
+export function localText(iso) {
+  const moment = new Date(iso);
+  const parts = (locale, name) =>
+    Object.fromEntries(
+      new Intl.DateTimeFormat(locale, {
+        timeZone: zone, hourCycle: "h23", timeZoneName: name,
+        year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+      }).formatToParts(moment).map((p) => [p.type, p.value]),
+    );
+  const p = parts("en-US", "short");
+  const names = ["en-US", "en-GB"].map((locale) => parts(locale, "short").timeZoneName);
+  const name = names.find((n) => !/^GMT[+-]/.test(n)) || names[0];
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${name}`;
+}
 
 function setStatus(element, status, text) {
   element.className = element.className.replace(/\bs-\S+/g, "").trim() + ` s-${status}`;
@@ -50,7 +69,7 @@ function apply(summary) {
   }
   const generated = document.getElementById("generated");
   generated.dateTime = summary.generated_at;
-  generated.textContent = `${summary.generated_at.slice(0, 19).replace("T", " ")} UTC`;
+  generated.textContent = localText(summary.generated_at);
 }
 
 async function poll() {

@@ -1,0 +1,49 @@
+"""What a public status page shows, in Chromium: times in the page's zone, the banner following
+open incidents, and announcements made to the page alone."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+
+from tests.dashboard.conftest import create_admin
+from tests.dashboard.test_browser import add_server_via_api
+
+pytestmark = pytest.mark.once
+
+
+def post(app, tokens, url, body):
+    headers = {"Authorization": f"Bearer {tokens['access']}"}
+    response = requests.post(f"{app.url}{url}", json=body, headers=headers, timeout=5)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def berlin_page(app, tokens):
+    """A published page in Europe/Berlin with one (paused) server; returns (page, server)."""
+    server = add_server_via_api(app, tokens, name="web", status="paused")
+    body = {"slug": "shop", "title": "Shop status", "published": True, "timezone": "Europe/Berlin",
+            "groups": [{"name": "Site", "servers": [{"server": server["id"]}]}]}  # fmt: skip
+    return post(app, tokens, "/api/status-pages/", body), server
+
+
+def test_incident_times_read_in_the_pages_zone(live_app, page):
+    tokens = create_admin(live_app)
+    _status_page, server = berlin_page(live_app, tokens)
+    incident = post(live_app, tokens, "/api/incidents/",
+                    {"title": "Slow checkout", "servers": [server["id"]]})  # fmt: skip
+    page.goto(f"{live_app.url}/status/shop")
+    started = datetime.fromisoformat(incident["started_at"]).astimezone(ZoneInfo("Europe/Berlin"))
+    shown = page.locator(".incident .when time").first
+    assert shown.inner_text() == started.strftime("%Y-%m-%d %H:%M %Z")  # CET in December
+    assert "UTC" not in page.inner_text("main")
+    # What the script writes into the "Updated" line when it polls, on both sides of a DST change.
+    said = page.evaluate(
+        """async () => {
+             const m = await import('/status-static/status.js');
+             return ['2026-03-29T00:30:00+00:00', '2026-03-29T01:30:00+00:00'].map(m.localText);
+           }"""
+    )
+    assert said == ["2026-03-29 01:30:00 CET", "2026-03-29 03:30:00 CEST"]
+    page.console.assert_clean()
