@@ -85,35 +85,59 @@ def _windows(limits: str) -> tuple[tuple[int, int], ...]:
     return tuple((item.amount, item.get_expiry()) for item in parse_many(limits))
 
 
-def public_retry_after(address: str) -> int | None:
-    """Count a request of a client address on a public route; return the seconds to wait when it
-    is over RATE_LIMIT_PUBLIC, else None (also when the counters' store fails)."""
-    config = current_app.config
-    now = time.time()
+# In a request's environ once a fast path (pulseguard/fastpath) has counted it: the seconds to
+# wait, or None when it is within RATE_LIMIT_PUBLIC. public_limited then counts it no more.
+COUNTED = "pulseguard.public_wait"
+
+
+def public_counters(config, address: str, now: float) -> list[tuple[str, int, int, float]]:
+    """Return (key, amount, period, seconds left) of each RATE_LIMIT_PUBLIC window this
+    request of a client address counts in."""
     counted = []
     for amount, period in _windows(config["RATE_LIMIT_PUBLIC"]):
         window = int(now // period)
         key = f"{config['RATELIMIT_KEY_PREFIX']}:public:{amount}/{period}:{window}:{address}"
         counted.append((key, amount, period, (window + 1) * period - now))
+    return counted
+
+
+def count_public(pipe, counted) -> None:
+    """Queue the commands that count a request in its windows (INCR + EXPIRE NX each); their
+    answers, in order, go to public_wait."""
+    for key, _amount, period, _left in counted:
+        pipe.incr(key)
+        pipe.expire(key, period + 1, nx=True)
+
+
+def public_wait(answers: list, counted) -> int | None:
+    """Return the seconds to wait from count_public's answers, or None within the limits."""
+    waits = [
+        max(1, math.ceil(left))
+        for count, (_key, amount, _period, left) in zip(answers[::2], counted, strict=True)
+        if count > amount
+    ]
+    return max(waits) if waits else None
+
+
+def public_retry_after(address: str) -> int | None:
+    """Count a request of a client address on a public route; return the seconds to wait when it
+    is over RATE_LIMIT_PUBLIC, else None (also when the counters' store fails)."""
+    config = current_app.config
+    now = time.time()
+    counted = public_counters(config, address, now)
     url = config.get("REDIS_URL")
     try:
         if url:
             pipe = redis_connection(url).pipeline(transaction=False)
-            for key, _amount, period, _left in counted:
-                pipe.incr(key)
-                pipe.expire(key, period + 1, nx=True)
-            counts = pipe.execute()[::2]
+            count_public(pipe, counted)
+            answers = pipe.execute()
         else:
-            counts = _count_in_memory([(key, period) for key, _a, period, _l in counted], now)
+            keys = [(key, period) for key, _a, period, _l in counted]
+            answers = [n for count in _count_in_memory(keys, now) for n in (count, None)]
     except RedisError:
         log.warning("Could not count a public request", exc_info=True)
         return None
-    waits = [
-        max(1, math.ceil(left))
-        for count, (_key, amount, _period, left) in zip(counts, counted, strict=True)
-        if count > amount
-    ]
-    return max(waits) if waits else None
+    return public_wait(answers, counted)
 
 
 def _count_in_memory(keys: list[tuple[str, int]], now: float) -> list[int]:
@@ -135,7 +159,10 @@ def public_limited(view):
 
     @functools.wraps(view)
     def limited(*args, **kwargs):
-        wait = public_retry_after(get_remote_address())
+        if COUNTED in request.environ:  # a fast path counted it already
+            wait = request.environ[COUNTED]
+        else:
+            wait = public_retry_after(get_remote_address())
         if wait is not None:
             abort(429, message=public_message(), headers={"Retry-After": str(wait)})
         return view(*args, **kwargs)

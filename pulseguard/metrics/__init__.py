@@ -81,14 +81,16 @@ def observe_delivery(channel: str, outcome: str) -> None:
     store.pending_add(store.current_store(), (f"c:{families.DELIVERIES.name}", fields, 1))
 
 
-def observe_request(method: str, route: str, code: int) -> None:
-    """Count one answered HTTP request by method, route template and status code.
+def observe_request(method: str, route: str, code: int, config=None) -> None:
+    """Count one answered HTTP request by method, route template and status code (config: the
+    app's, for a caller outside its app context, such as a WSGI fast path).
 
     The count waits in this process for at most store.FLUSH_S (pending_add), so that a
     request costs no round trip to Redis of its own; /metrics flushes its process's first.
     """
     fields = store.field((method, route, code))
-    store.pending_add(store.current_store(), (f"c:{families.HTTP_REQUESTS.name}", fields, 1))
+    target = store.current_store() if config is None else store.store_for(config)
+    store.pending_add(target, (f"c:{families.HTTP_REQUESTS.name}", fields, 1))
 
 
 def flush_requests() -> None:

@@ -151,10 +151,15 @@ atexit.register(pending_flush)
 
 def current_store():
     """Return the Redis store when the app has REDIS_URL, else this process's store."""
-    if has_app_context() and current_app.config.get("REDIS_URL"):
+    return store_for(current_app.config) if has_app_context() else LOCAL
+
+
+def store_for(config):
+    """Return the store of an app's config (for code that runs outside its app context)."""
+    if config.get("REDIS_URL"):
         from pulseguard.redis_client import redis_connection
 
-        return RedisStore(redis_connection(), current_app.config["METRICS_REDIS_PREFIX"])
+        return RedisStore(redis_connection(config["REDIS_URL"]), config["METRICS_REDIS_PREFIX"])
     return LOCAL
 
 
