@@ -19,17 +19,19 @@ from pulseguard.states import MonitoringState
 SKIP = "skip/"  # the prefix of Server.maintenance while a `checks: skip` window covers it
 
 
+def active_now() -> ColumnElement[bool]:
+    """SQL condition: the owner has the server active, whatever windows cover it now."""
+    return Server.monitoring_state == MonitoringState.ACTIVE
+
+
 def checked_now() -> ColumnElement[bool]:
     """SQL condition: the server is checked now (its probes run, its results are recorded)."""
-    return and_(
-        Server.monitoring_state == MonitoringState.ACTIVE,
-        ~Server.maintenance.startswith(SKIP, autoescape=True),
-    )
+    return and_(active_now(), ~Server.maintenance.startswith(SKIP, autoescape=True))
 
 
 def alerting_now() -> ColumnElement[bool]:
     """SQL condition: the server's changes notify now (alerts, reminders, incidents)."""
-    return and_(Server.monitoring_state == MonitoringState.ACTIVE, Server.maintenance == "")
+    return and_(active_now(), Server.maintenance == "")
 
 
 def in_maintenance_now() -> ColumnElement[bool]:

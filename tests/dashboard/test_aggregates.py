@@ -46,7 +46,14 @@ def fleet(make_server, ctx):
 def test_the_summary_counts_servers_per_status(as_alice, fleet):
     summary = as_alice.get("/api/server-status/summary/").json
     assert summary["total"] == 5
-    assert summary["counts"] == {"up": 1, "down": 1, "degraded": 1, "unknown": 1, "paused": 1}
+    assert summary["counts"] == {
+        "up": 1,
+        "down": 1,
+        "degraded": 1,
+        "unknown": 1,
+        "maintenance": 0,
+        "paused": 1,
+    }
     assert summary["tags"] == ["lab", "prod"]
 
 
@@ -57,6 +64,7 @@ def test_the_summary_follows_the_name_and_tag_filters(as_alice, fleet):
         "down": 1,
         "degraded": 1,
         "unknown": 0,
+        "maintenance": 0,
         "paused": 1,
     }
 
@@ -95,12 +103,37 @@ def test_servers_in_maintenance_and_open_incidents_are_counted_for_the_overview(
     assert as_bob.get("/api/server-status/summary/").json["open_incidents"] == 1
     rows = {r["name"]: r for r in as_alice.get("/api/overview/").json}
     assert {name for name, r in rows.items() if r["in_maintenance"]} == {"db", "old"}
-    assert rows["db"]["status"] == "down"  # a `checks: run` window: still measured
+    assert rows["db"]["status"] == "maintenance"  # as REST says; still measured:
+    assert rows["db"]["measured_status"] == "down"
     names = [r["name"] for r in as_alice.get("/api/overview/?maintenance=true&sort=name").json]
     assert names == ["db", "old"]
     others = as_alice.get("/api/overview/?maintenance=false&sort=name").json
     assert [r["name"] for r in others] == ["api", "cdn", "new"]
     assert as_alice.get("/api/overview/?maintenance=maybe").status_code == 422
+
+
+@pytest.mark.parametrize("checks", ["run", "skip"])
+def test_a_server_in_a_window_shows_maintenance_as_rest_server_status_does(as_alice, fleet, checks):
+    body = {"name": "w", "schedule": {"type": "manual"}, "servers": [fleet["db"]], "checks": checks}
+    window = as_alice.post("/api/maintenance-windows/", json=body).json["id"]
+    assert as_alice.post(f"/api/maintenance-windows/{window}/start/").status_code == 200
+    rest = as_alice.get(f"/api/server-status/?server_id={fleet['db']}").json[0]
+    rows = {r["name"]: r for r in as_alice.get("/api/overview/").json}
+    shown = (rows["db"]["status"], rows["db"]["measured_status"])
+    assert shown == (rest["status"], rest["measured_status"]) == ("maintenance", "down")
+    assert rows["db"]["in_maintenance"] is True and rows["db"]["monitoring"] == "active"
+    summary = as_alice.get("/api/server-status/summary/").json
+    assert summary["counts"]["maintenance"] == 1 and summary["counts"]["down"] == 0
+    assert summary["counts"]["paused"] == 1  # the paused server only
+    only = as_alice.get("/api/overview/?status=maintenance").json
+    assert [r["name"] for r in only] == ["db"]
+    assert as_alice.get("/api/overview/?status=down").json == []
+    assert [r["name"] for r in as_alice.get("/api/overview/?status=paused").json] == ["old"]
+    # Problems first, then servers in maintenance, then paused ones.
+    names = [r["name"] for r in as_alice.get("/api/overview/").json]
+    assert names == ["cdn", "new", "api", "db", "old"]
+    assert as_alice.post(f"/api/maintenance-windows/{window}/stop/").status_code == 200
+    assert {r["name"]: r for r in as_alice.get("/api/overview/").json}["db"]["status"] == "down"
 
 
 def test_the_overview_lists_problems_first_with_status_and_uptime(as_alice, fleet, ctx):

@@ -41,6 +41,7 @@ def test_the_overview_shows_maintenance_and_open_incidents_live(live_app, page):
     count_is(page, "open_incidents", "0")
     page.wait_for_selector("#live-state[data-state=live]")
     assert page.locator("#servers .badge-in-window").count() == 0
+    page.wait_for_function("() => document.querySelectorAll('#servers tbody tr').length === 2")
 
     # A window started elsewhere: the count and db-1's badge follow, with no reload.
     call(live_app, tokens, "POST", f"/api/maintenance-windows/{window['id']}/start/")
@@ -70,6 +71,34 @@ def test_the_overview_shows_maintenance_and_open_incidents_live(live_app, page):
     page.wait_for_function("() => !document.querySelector('#servers .badge-in-window')")
     call(live_app, tokens, "POST", f"/api/incidents/{incident['id']}/resolve/")
     count_is(page, "open_incidents", "0")
+
+
+def test_an_active_server_in_a_skip_window_shows_maintenance_not_paused(live_app, page):
+    """As REST's server-status says: `maintenance`, with the measured status; a push job's ping
+    inside the window is stored and its row follows live."""
+    tokens = create_admin(live_app)
+    push = {"name": "job-1", "protocol": "push", "push": {}}
+    job = call(live_app, tokens, "POST", "/api/servers/", push)
+    body = {"name": "freeze", "schedule": {"type": "manual"}, "servers": [job["id"]]}
+    window = call(live_app, tokens, "POST", "/api/maintenance-windows/", body | {"checks": "skip"})
+    call(live_app, tokens, "POST", f"/api/maintenance-windows/{window['id']}/start/")
+
+    sign_in(page, live_app)
+    page.wait_for_selector("#live-state[data-state=live]")
+    row = row_of(page, "job-1")
+    page.wait_for_selector("#servers tr[data-status=maintenance]")
+    assert row.get_attribute("data-maintenance") == "true"
+    assert row.locator(".badge-in-window").text_content() == "maintenance"
+    assert row.locator(".c-status .badge").first.text_content() == "unknown"  # measured
+    assert row.locator(".badge-paused").count() == 0
+
+    token = job["push"]["token"]
+    assert requests.get(f"{live_app.url}/api/push/{token}", timeout=5).json()["status"] == "up"
+    page.wait_for_selector("#servers tr[data-status=maintenance] .c-status .badge-up")
+    assert row.get_attribute("data-status") == "maintenance"
+    call(live_app, tokens, "POST", f"/api/maintenance-windows/{window['id']}/stop/")
+    page.wait_for_selector("#servers tr[data-status=up][data-maintenance=false]")
+    page.console.assert_clean()
 
     page.click("#open-incidents")
     page.wait_for_url("**/incidents")

@@ -3,15 +3,17 @@
 from sqlalchemy import case, func, select, true
 
 from pulseguard.api.access import visible
-from pulseguard.api.history.schemas import DISPLAY_STATUSES, PAUSED
+from pulseguard.api.history.schemas import DISPLAY_STATUSES, MAINTENANCE, PAUSED
 from pulseguard.api.history.strips import strips
 from pulseguard.api.pagination import paginate
 from pulseguard.extensions import db
 from pulseguard.models import Health, Incident, Server, ServerStatus
 from pulseguard.models.monitored import (
-    checked_now,
+    active_now,
+    alerting_now,
     in_maintenance_now,
-    is_checked,
+    in_window,
+    is_active,
     is_in_maintenance,
 )
 from pulseguard.models.search import matching
@@ -20,15 +22,25 @@ from pulseguard.security import credential
 
 
 def display_status():
-    """What the dashboard shows: the health of checked servers, "paused" for the others."""
-    return case((checked_now(), ServerStatus.health), else_=PAUSED)
+    """What the dashboard shows: "paused" for servers not active, "maintenance" for those a
+    window covers (as REST's server-status says, `checks: run` or `skip` alike), else the health.
+    """
+    return case((~active_now(), PAUSED), (~alerting_now(), MAINTENANCE), else_=ServerStatus.health)
+
+
+def shown_status(server, status) -> str:
+    """display_status() of one loaded server and its ServerStatus."""
+    if not is_active(server):
+        return PAUSED
+    return MAINTENANCE if in_window(server) else status.health
 
 
 def sorts(name):
     """The ORDER BY of a sort name; problems first for "status"."""
     if name == "status":
         severity = case(
-            (~checked_now(), 4),
+            (~active_now(), 5),
+            (~alerting_now(), 4),
             (ServerStatus.health == Health.DOWN, 0),
             (ServerStatus.health == Health.DEGRADED, 1),
             (ServerStatus.health == Health.UNKNOWN, 2),
@@ -53,9 +65,11 @@ def overview_select(args):
     stmt = select(Server, ServerStatus).join(ServerStatus, ServerStatus.server_id == Server.id)
     stmt = matching(visible(stmt), args)
     if args.get("status") == PAUSED:
-        stmt = stmt.where(~checked_now())
+        stmt = stmt.where(~active_now())
+    elif args.get("status") == MAINTENANCE:
+        stmt = stmt.where(active_now(), ~alerting_now())
     elif "status" in args:
-        stmt = stmt.where(checked_now(), ServerStatus.health == args["status"])
+        stmt = stmt.where(alerting_now(), ServerStatus.health == args["status"])
     if "maintenance" in args:
         stmt = stmt.where(in_maintenance_now() if args["maintenance"] else ~in_maintenance_now())
     return stmt.order_by(*sorts(args.get("sort", "status")))
@@ -67,7 +81,6 @@ def overview_rows(pairs):
     recent = strips([server.id for server, _ in pairs])
     rows = []
     for server, status in pairs:
-        active = is_checked(server)
         rows.append(
             {
                 "id": server.id,
@@ -78,7 +91,8 @@ def overview_rows(pairs):
                 "path": server.path,
                 "tags": server.tags or [],
                 "monitoring": server.monitoring_state,
-                "status": status.health if active else PAUSED,
+                "status": shown_status(server, status),
+                "measured_status": status.health,
                 "health": status.health,
                 "in_maintenance": is_in_maintenance(server),
                 "message": status.message,

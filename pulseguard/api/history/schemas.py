@@ -5,8 +5,9 @@ from marshmallow import Schema, fields, validate
 from pulseguard.api.fields import Choice, Timestamp
 from pulseguard.models import Health, MonitoringState
 
-PAUSED = MonitoringState.PAUSED.value  # what the overview shows for servers not checked now
-DISPLAY_STATUSES = (*Health, PAUSED)
+PAUSED = MonitoringState.PAUSED.value  # what the overview shows for servers not active
+MAINTENANCE = "maintenance"  # what it shows while a window covers one (as REST server-status)
+DISPLAY_STATUSES = (*Health, MAINTENANCE, PAUSED)
 SORTS = ("status", "name", "-name", "response_time", "-response_time", "last_check", "-last_check")
 
 
@@ -41,7 +42,17 @@ class OverviewRowSchema(Schema):
     path = fields.Str()
     tags = fields.List(fields.Str())
     monitoring = fields.Str(metadata={"description": "active, paused or maintenance"})
-    status = fields.Str(metadata={"description": "up, down, degraded, unknown or paused"})
+    status = fields.Str(
+        metadata={
+            "description": "up, down, degraded or unknown; `maintenance` while a maintenance "
+            "window covers an active server (`checks: run` or `skip`, as "
+            "`/api/server-status/` says; `measured_status` is what the checks find); `paused` "
+            "when its owner paused it or set it to maintenance (see `monitoring`)"
+        }
+    )
+    measured_status = fields.Str(
+        metadata={"description": "what the checks find, as in /api/server-status/ (= health)"}
+    )
     health = fields.Str(metadata={"description": "the last checked health, even when paused"})
     in_maintenance = fields.Bool(
         metadata={"description": "a maintenance window covers it now, or it is set to maintenance"}

@@ -69,7 +69,10 @@ function renderStrip(recent) {
 }
 
 function renderRow(server) {
-  const statusText = server.status === "paused" ? server.monitoring : server.status;
+  // In a window the row says "maintenance", as REST does: the measured status, then a badge.
+  const maintained = server.status === "maintenance";
+  const shown = maintained ? server.measured_status || server.health : server.status;
+  const statusText = server.status === "paused" ? server.monitoring : shown;
   const target =
     server.protocol === "push"
       ? "push (heartbeat)"
@@ -83,7 +86,7 @@ function renderRow(server) {
     h(
       "td",
       { class: "c-status", "data-label": "Status" },
-      statusBadge(server.status, statusText),
+      statusBadge(shown, statusText),
       server.in_maintenance
         ? h("span", { class: "badge badge-maintenance badge-in-window", title: "In maintenance now" }, "maintenance")
         : null,
@@ -93,7 +96,7 @@ function renderRow(server) {
       { class: "c-name", "data-label": "Server" },
       h("a", { href: `/servers/${server.id}` }, server.name),
       h("span", { class: "target muted" }, target),
-      server.status !== "up" && server.message && server.status !== "paused"
+      shown !== "up" && server.message && server.status !== "paused"
         ? h("span", { class: "message" }, server.message)
         : null,
     ),
@@ -181,14 +184,14 @@ async function loadSummary() {
   const summary = await api("GET", `/api/server-status/summary/?${query()}`);
   $('[data-count="total"]').textContent = summary.total.toLocaleString();
   for (const [status, count] of Object.entries(summary.counts)) {
-    const el = $(`[data-count="${status}"]`);
+    const el = $(`#counts [data-count="${status}"]`); // maintenance: the glance count below
     if (el) el.textContent = count.toLocaleString();
   }
   for (const button of $$("#counts .count")) {
     button.setAttribute("aria-pressed", String(button.dataset.status === view.status));
   }
   // At a glance: servers in maintenance now (a filter) and open incidents (a link to them).
-  $('[data-count="maintenance"]').textContent = summary.maintenance.toLocaleString();
+  $('#glance [data-count="maintenance"]').textContent = summary.maintenance.toLocaleString();
   $("#f-maintenance").setAttribute("aria-pressed", String(Boolean(view.maintenance)));
   $('[data-count="open_incidents"]').textContent = summary.open_incidents.toLocaleString();
   $("#open-incidents").dataset.open = String(summary.open_incidents);
@@ -232,10 +235,8 @@ const liveStats = (window.pulseguardLive = { events: 0 });
 
 function onStatus(event) {
   liveStats.events += 1;
-  // The stream says "maintenance" for a server in a window; its row shows the measured status
-  // with a maintenance badge, as the page's own rows do.
-  const maintained = event.status === "maintenance";
-  const status = maintained ? { ...event, status: event.measured_status, in_maintenance: true } : event;
+  // The stream says "maintenance" for a server in a window, as the page's own rows do.
+  const status = event.status === "maintenance" ? { ...event, in_maintenance: true } : event;
   const previous = known.get(status.server);
   if (previous !== "paused") known.set(status.server, status.status);
   if (previous !== undefined && previous !== "paused" && previous !== status.status) {
@@ -287,7 +288,8 @@ function flush() {
     const changed = server.status !== status.status;
     Object.assign(server, {
       status: status.status,
-      health: status.status,
+      measured_status: status.measured_status ?? status.status,
+      health: status.measured_status ?? status.status,
       message: status.message ?? server.message,
       last_check: status.last_check ?? server.last_check,
       response_time: status.last_response_time ?? server.response_time,
