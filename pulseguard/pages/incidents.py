@@ -97,19 +97,25 @@ def rendered(page, rows, components) -> list[dict]:
     return [public_incident(page, i, components, updates) for i in rows]
 
 
-def current(page, components, now: datetime) -> dict:
-    """Return {"active": open public incidents, "recent": those resolved in the last 7 days}."""
+def current(page, components, now: datetime) -> tuple[dict, list[tuple[str, list[str]]]]:
+    """Return ({"active": open public incidents, "recent": those resolved in the last 7 days},
+    [(severity, component ids) of each open manual one]: what the banner follows, banner.py)."""
     if not components:
-        return {"active": [], "recent": []}
+        return {"active": [], "recent": []}, []
     stmt = public_query(list(components)).where(
         or_(Incident.state == "open", Incident.resolved_at >= now - RECENT)
     )
     rows = list(db.session.scalars(stmt))
     out = rendered(page, rows, components)
+    announced = [
+        (row.severity, shown["components"])
+        for row, shown in zip(rows, out, strict=True)
+        if row.kind == "manual" and row.state == "open"
+    ]
     return {
         "active": [i for i in out if i["state"] == "open"],
         "recent": [i for i in out if i["state"] != "open"],
-    }
+    }, announced
 
 
 def history(page, components, cursor=None, limit: int = 20, since=None):

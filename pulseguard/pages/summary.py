@@ -12,6 +12,7 @@ from pulseguard.models.types import utcnow
 from pulseguard.monitoring.bars import WINDOWS, daily_bars, local_days, timelines, uptime_of
 from pulseguard.monitoring.uptime import uptime_by_server
 from pulseguard.pages import incidents, maintenance
+from pulseguard.pages.banner import MESSAGES, worst
 from pulseguard.pages.ids import opaque
 from pulseguard.pages.markup import markdown_html
 
@@ -21,27 +22,6 @@ COMPONENT_STATUS = {
     "down": "outage",
     "maintenance": "maintenance",
 }
-MESSAGES = {
-    "major_outage": "Major outage",
-    "partial_outage": "Some systems are down",
-    "degraded": "Some systems are degraded",
-    "maintenance": "Under maintenance",
-    "operational": "All systems operational",
-}
-
-
-def overall(statuses) -> str:
-    """Return the status of a set of components; unknown ones are left out."""
-    known = [s for s in statuses if s != "unknown"]
-    if known and all(s == "outage" for s in known):
-        return "major_outage"
-    if "outage" in known:
-        return "partial_outage"
-    if "degraded" in known:
-        return "degraded"
-    if "maintenance" in known:
-        return "maintenance"
-    return "operational"
 
 
 def public_host(host: str | None) -> str | None:
@@ -143,9 +123,16 @@ def build(page, now=None) -> tuple[dict, datetime | None]:
             if page.show_hostnames:
                 component["host"] = public_host(row.host)
             shown.append(component)
-        status = overall(c["status"] for c in shown)
-        out_groups.append({"name": name, "status": status, "components": shown})
-    status = overall(c["status"] for g in out_groups for c in g["components"])
+        out_groups.append({"name": name, "status": "operational", "components": shown})
+    happening, announced = (
+        incidents.current(page, components, now) if page.show_incidents else (None, [])
+    )
+    for group in out_groups:
+        mine = {c["id"] for c in group["components"]}
+        named = [severity for severity, cids in announced if mine.intersection(cids)]
+        group["status"] = worst((c["status"] for c in group["components"]), named)
+    every = (c["status"] for g in out_groups for c in g["components"])
+    status = worst(every, [severity for severity, _cids in announced])
     ids_of = {sid: c[0] for sid, c in components.items()}
     shown_windows = maintenance.announced(page, windows, ids_of, now)
     return {
@@ -160,7 +147,7 @@ def build(page, now=None) -> tuple[dict, datetime | None]:
         "refresh_seconds": page.refresh_seconds,
         "overall": {"status": status, "message": MESSAGES[status]},
         "groups": out_groups,
-        "incidents": incidents.current(page, components, now) if page.show_incidents else None,
+        "incidents": happening,
         "maintenance": shown_windows if page.show_maintenance else None,
     }, maintenance.next_boundary(windows, now)
 

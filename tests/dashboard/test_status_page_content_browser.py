@@ -20,20 +20,21 @@ def post(app, tokens, url, body):
     return response.json()
 
 
-def berlin_page(app, tokens):
-    """A published page in Europe/Berlin with one (paused) server; returns (page, server)."""
+def berlin_page(app, tokens, slug):
+    """A published page in Europe/Berlin with one (paused) server; returns (page, server).
+    Each test takes its own slug: the app (and its cached pages) outlives a test's data."""
     server = add_server_via_api(app, tokens, name="web", status="paused")
-    body = {"slug": "shop", "title": "Shop status", "published": True, "timezone": "Europe/Berlin",
+    body = {"slug": slug, "title": "Shop status", "published": True, "timezone": "Europe/Berlin",
             "groups": [{"name": "Site", "servers": [{"server": server["id"]}]}]}  # fmt: skip
     return post(app, tokens, "/api/status-pages/", body), server
 
 
 def test_incident_times_read_in_the_pages_zone(live_app, page):
     tokens = create_admin(live_app)
-    _status_page, server = berlin_page(live_app, tokens)
+    _status_page, server = berlin_page(live_app, tokens, "times")
     incident = post(live_app, tokens, "/api/incidents/",
                     {"title": "Slow checkout", "servers": [server["id"]]})  # fmt: skip
-    page.goto(f"{live_app.url}/status/shop")
+    page.goto(f"{live_app.url}/status/times")
     started = datetime.fromisoformat(incident["started_at"]).astimezone(ZoneInfo("Europe/Berlin"))
     shown = page.locator(".incident .when time").first
     assert shown.inner_text() == started.strftime("%Y-%m-%d %H:%M %Z")  # CET in December
@@ -46,4 +47,18 @@ def test_incident_times_read_in_the_pages_zone(live_app, page):
            }"""
     )
     assert said == ["2026-03-29 01:30:00 CET", "2026-03-29 03:30:00 CEST"]
+    page.console.assert_clean()
+
+
+def test_a_manual_degraded_incident_turns_the_banner_degraded(live_app, page):
+    tokens = create_admin(live_app)
+    _status_page, server = berlin_page(live_app, tokens, "banner")
+    page.goto(f"{live_app.url}/status/banner")
+    assert page.inner_text("#overall") == "All systems operational"
+    post(live_app, tokens, "/api/incidents/",
+         {"title": "Slow checkout", "severity": "degraded", "servers": [server["id"]]})  # fmt: skip
+    page.reload()
+    assert page.inner_text("#overall") == "Some systems are degraded"
+    assert page.get_attribute("#overall", "data-status") == "degraded"
+    assert page.title() == "Shop status: Some systems are degraded"
     page.console.assert_clean()

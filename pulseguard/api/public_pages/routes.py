@@ -39,7 +39,13 @@ class DaysSchema(Schema):
 @blp.alt_response(304, description="Not modified (If-None-Match)")
 @blp.alt_response(404, description="No such page, or not published")
 def page_summary(slug):
-    """Return a published page's summary (cached per slug for up to 30 s, cleared by changes)."""
+    """Return a published page's summary (cached per slug for up to 30 s, cleared by changes).
+
+    `overall` (and each group's `status`) is the worse of its components and of the open
+    public manual incidents shown: severity `degraded` makes it at least `degraded`, `down` at
+    least `partial_outage`. Times are UTC with their offset; the HTML page shows them in the
+    page's `timezone`.
+    """
     body, etag = summary_entry(slug)
     return conditional(body, "application/json", SUMMARY_CACHE, etag)
 
