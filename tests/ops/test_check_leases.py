@@ -149,7 +149,7 @@ def frozen_in_flight(stack, count):
     raise AssertionError(f"no worker held {count} claims in flight")
 
 
-def test_a_taken_over_claim_whose_next_check_is_claimed_is_dropped(stack, target):
+def test_a_taken_over_claim_does_not_double_its_servers_next_check(stack, target):
     # The dispatcher (4 s ahead) claims each server's next check before its current one (1.5 s in
     # flight at a 2 s interval) ran. Taken over late and run at once, a killed worker's claim
     # started just before its successor, and both were recorded: a gap near 0 (CI, stop 25).
