@@ -41,6 +41,6 @@ def install(app, makers: list[Maker]) -> None:
 
 def makers() -> list[Maker]:
     """The fast paths of a web app, in the order they are tried (each file names what it serves)."""
-    from pulseguard.fastpath import pages
+    from pulseguard.fastpath import pages, push
 
-    return [pages.make]
+    return [pages.make, push.make]

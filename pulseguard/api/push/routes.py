@@ -36,21 +36,36 @@ def event_of(segment: str | None) -> tuple[str, int | None]:
     return ("success" if code == 0 else "fail"), code
 
 
-def answer(finder: Finder, segment: str | None, args: dict):
-    """Record a ping to the server the finder names; the API answer."""
-    event, exit_code = event_of(segment)
-    if event == "success" and segment is None and args.get("status") == "down":
+def ping_of(event: str, exit_code: int | None, args: dict, method: str, body: bytes, **client):
+    """The Ping a request makes (Flask's route and the WSGI fast path build it alike).
+
+    client: remote_addr and user_agent (None when absent).
+    """
+    if event == "success" and exit_code is None and args.get("status") == "down":
         event = "fail"  # Uptime Kuma's ?status=down
-    limit = current_app.config["PUSH_BODY_LIMIT"]
-    body = request.stream.read(limit) if request.method == "POST" else b""
-    ping = Ping(
+    return Ping(
         event=event,
-        method=request.method,
+        method=method,
         exit_code=exit_code,
         rid=args.get("rid"),
         msg=args.get("msg"),
         duration_ms=args.get("duration_ms"),
         body=body.decode("utf-8", errors="replace") if body else None,
+        **client,
+    )
+
+
+def answer(finder: Finder, segment: str | None, args: dict):
+    """Record a ping to the server the finder names; the API answer."""
+    event, exit_code = event_of(segment)
+    limit = current_app.config["PUSH_BODY_LIMIT"]
+    body = request.stream.read(limit) if request.method == "POST" else b""
+    ping = ping_of(
+        event,
+        exit_code,
+        args,
+        request.method,
+        body,
         remote_addr=request.remote_addr,
         user_agent=request.user_agent.string or None,
     )
