@@ -22,12 +22,16 @@ def bar_title(d: dict) -> str:
         title += f", down {math.ceil(d['downtime_seconds'] / 60)} min"
     if d["maintenance_seconds"]:
         title += f", maintenance {math.ceil(d['maintenance_seconds'] / 60)} min"
+    count = len(d.get("incidents") or ())
+    if count:
+        title += f", {count} incident{'s' if count > 1 else ''}"
     return title
 
 
 def bar_item(d: dict) -> str:
     """Return one day's `<li>`: its status as a class, its figures as a tooltip."""
-    return f'<li class="bar s-{escape(d["status"])}" title="{escape(bar_title(d))}"></li>'
+    marked = " has-incident" if d.get("incidents") else ""
+    return f'<li class="bar s-{escape(d["status"])}{marked}" title="{escape(bar_title(d))}"></li>'
 
 
 def bars_summary(days: list[dict], timezone: str) -> str:
@@ -38,7 +42,11 @@ def bars_summary(days: list[dict], timezone: str) -> str:
     order += sorted(set(counts) - set(order))
     tally = ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in order if counts[s])
     text = f"Daily status over the last {len(days)} days ({timezone}): {tally}."
-    notable = [bar_title(d) for d in days if d["status"] not in ("operational", "no_data")]
+    notable = [
+        bar_title(d)
+        for d in days
+        if d["status"] not in ("operational", "no_data") or d.get("incidents")
+    ]
     return text + "".join(f" {line}." for line in notable)
 
 

@@ -1,5 +1,6 @@
 """A page's public incidents (§3, §4): only `public: true` ones, of the servers the page shows
-(an automatic incident's server, or one of the servers a manual incident names).
+(an automatic incident's server, or one of the servers a manual incident names), and manual
+ones that name the page in `status_pages` (an announcement, with or without servers).
 
 Each is rebuilt field by field: an opaque id, the title (an automatic title names the server as
 the page does, by its display name), severity, state, times, the components it touched and its
@@ -42,19 +43,40 @@ def public_updates(incident_ids) -> dict[int, list]:
     return source(list(incident_ids))
 
 
-def about(server_ids):
-    """SQL condition: the incident concerns one of these servers (automatic or manual)."""
+def announced_to(page) -> list[int]:
+    """Return the ids of the public manual incidents that name this page in `status_pages`.
+
+    `status_pages` is a JSON list (no portable "contains" in SQL across SQLite and PostgreSQL),
+    so the owner's public manual incidents that name any page are read and filtered here: they
+    are announcements, written by people, a few per page and year.
+    """
+    stmt = select(Incident.id, Incident.status_pages).where(
+        Incident.owner_id == page.owner_id,
+        Incident.kind == "manual",
+        Incident.public.is_(True),
+    )
+    return [row.id for row in db.session.execute(stmt) if page.id in (row.status_pages or ())]
+
+
+def about(page, server_ids):
+    """SQL condition: the incident concerns one of these servers (automatic or manual), or is
+    announced to the page."""
     named = select(incident_servers.c.incident_id).where(
         incident_servers.c.server_id.in_(server_ids)
     )
-    return or_(Incident.server_id.in_(server_ids), Incident.id.in_(named))
+    return or_(
+        Incident.server_id.in_(server_ids),
+        Incident.id.in_(named),
+        Incident.id.in_(announced_to(page)),
+    )
 
 
-def public_query(server_ids):
-    """Select the public incidents of these servers, newest first."""
+def public_query(page, server_ids):
+    """Select the public incidents of these servers and those announced to the page, newest
+    first."""
     return (
         select(Incident)
-        .where(Incident.public.is_(True), about(server_ids))
+        .where(Incident.public.is_(True), about(page, server_ids))
         .order_by(Incident.started_at.desc(), Incident.id.desc())
     )
 
@@ -100,9 +122,7 @@ def rendered(page, rows, components) -> list[dict]:
 def current(page, components, now: datetime) -> tuple[dict, list[tuple[str, list[str]]]]:
     """Return ({"active": open public incidents, "recent": those resolved in the last 7 days},
     [(severity, component ids) of each open manual one]: what the banner follows, banner.py)."""
-    if not components:
-        return {"active": [], "recent": []}, []
-    stmt = public_query(list(components)).where(
+    stmt = public_query(page, list(components)).where(
         or_(Incident.state == "open", Incident.resolved_at >= now - RECENT)
     )
     rows = list(db.session.scalars(stmt))
@@ -126,9 +146,7 @@ def history(page, components, cursor=None, limit: int = 20, since=None):
     (started_at, opaque id) descending), so that incidents that started at the same instant
     page correctly without revealing their database ids.
     """
-    if not components:
-        return [], None
-    stmt = public_query(list(components))
+    stmt = public_query(page, list(components))
     if since is not None:
         stmt = stmt.where(or_(Incident.updated_at >= since, Incident.started_at >= since))
     older = stmt if cursor is None else stmt.where(Incident.started_at < cursor[0])
@@ -158,16 +176,20 @@ def history(page, components, cursor=None, limit: int = 20, since=None):
 
 
 def on_days(page, components, first: datetime, now: datetime) -> list[tuple]:
-    """Return (server id, opaque id, start, end) of public incidents overlapping [first, now)."""
-    if not components:
-        return []
+    """Return (server ids, opaque id, start, end) of public incidents overlapping [first, now).
+
+    An automatic incident marks its server's bars, a manual one those of the servers it names
+    on this page; one announced to the page that names none of its servers marks every
+    component of the page (the whole page was concerned).
+    """
     stmt = (
-        select(Incident.id, Incident.server_id, Incident.started_at, Incident.resolved_at)
-        .where(Incident.public.is_(True), Incident.server_id.in_(list(components)))
+        public_query(page, list(components))
         .where(Incident.started_at < now)
         .where(or_(Incident.resolved_at.is_(None), Incident.resolved_at >= first))
     )
-    return [
-        (row.server_id, opaque("i", page.id, row.id), row.started_at, row.resolved_at or now)
-        for row in db.session.execute(stmt)
-    ]
+    out = []
+    for incident in db.session.scalars(stmt):
+        sids = [sid for sid in incident.server_ids if sid in components] or list(components)
+        end = incident.resolved_at or now
+        out.append((sids, opaque("i", page.id, incident.id), incident.started_at, end))
+    return out

@@ -179,8 +179,9 @@ def day_incidents(page, components, days, now) -> dict[tuple[int, str], list[str
     if not page.show_incidents or not days:
         return {}
     marks: dict[tuple[int, str], list[str]] = {}
-    for sid, oid, start, end in incidents.on_days(page, components, days[0][1], now):
+    for sids, oid, start, end in incidents.on_days(page, components, days[0][1], now):
         for day, day_start, day_end in days:
             if start < day_end and end >= day_start:
-                marks.setdefault((sid, day.isoformat()), []).append(oid)
+                for sid in sids:
+                    marks.setdefault((sid, day.isoformat()), []).append(oid)
     return marks

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from tests.dashboard.conftest import create_admin
+from tests.dashboard.conftest import create_admin, sign_in
 from tests.dashboard.test_browser import add_server_via_api
 
 pytestmark = pytest.mark.once
@@ -61,4 +61,30 @@ def test_a_manual_degraded_incident_turns_the_banner_degraded(live_app, page):
     assert page.inner_text("#overall") == "Some systems are degraded"
     assert page.get_attribute("#overall", "data-status") == "degraded"
     assert page.title() == "Shop status: Some systems are degraded"
+    page.console.assert_clean()
+
+
+def test_an_incident_announced_to_a_page_alone_shows_and_marks_its_bars(live_app, page):
+    tokens = create_admin(live_app)
+    status_page, _server = berlin_page(live_app, tokens, "notice")
+    add_server_via_api(live_app, tokens, name="db", status="paused")  # not on the page
+    sign_in(page, live_app)
+    page.goto(f"{live_app.url}/incidents")
+    page.wait_for_selector("body[data-ready=true]")
+    page.click("#new-incident")
+    page.fill("#i-title", "Card payments fail")
+    page.fill("#i-message", "Our payment provider is down.")
+    page.check(f"#i-pages input[value='{status_page['id']}']")  # and no server
+    page.click("#incident-form button[type=submit]")
+    page.wait_for_selector("#incident-editor", state="hidden")
+    page.wait_for_selector("#open-incidents tbody tr")
+
+    page.goto(f"{live_app.url}/status/notice")
+    incident = page.locator(".incidents.active-incidents .incident")
+    assert incident.locator("h3").inner_text() == "Card payments fail"
+    assert "Our payment provider is down." in incident.inner_text()
+    assert page.inner_text("#overall") == "Some systems are degraded"
+    today = page.locator(".component .bar").last  # the page's one component, today
+    assert "has-incident" in today.get_attribute("class")
+    assert today.get_attribute("title").endswith(", 1 incident")
     page.console.assert_clean()

@@ -2,6 +2,7 @@
 
 from flask_smorest import abort
 
+from pulseguard import pagecache
 from pulseguard.api.incidents.access import own_pages, own_servers
 from pulseguard.extensions import db
 from pulseguard.models import Incident, IncidentUpdate
@@ -86,3 +87,18 @@ def add_update(incident: Incident, data) -> IncidentUpdate:
     incident.updates.append(update)
     incident.updated_at = update.created_at
     return update
+
+
+def shown_on(incident: Incident) -> tuple[list[int], int | None]:
+    """Return what to clear once a change to the incident is committed: its servers' pages, and
+    for a manual one its owner's (the pages it names in `status_pages`, before and after an
+    edit, and those of servers an edit took off it)."""
+    return incident.server_ids, incident.owner_id if incident.kind == "manual" else None
+
+
+def clear_pages(shown: tuple[list[int], int | None]) -> None:
+    """Clear the cached public pages an incident shows on (shown_on, read before the commit)."""
+    servers, owner_id = shown
+    pagecache.clear_servers(servers)
+    if owner_id is not None:
+        pagecache.clear_owners([owner_id])

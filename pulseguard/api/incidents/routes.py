@@ -4,7 +4,6 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import update
 
-from pulseguard import pagecache
 from pulseguard.api.access import get_own_server
 from pulseguard.api.incidents import blp, manual
 from pulseguard.api.incidents.access import concerning, get_own_incident, visible_incidents
@@ -49,9 +48,9 @@ def filtered(args):
 
 def committed(incident):
     """Commit, clear the pages showing it, publish it on the live streams; return it fresh."""
-    servers = incident.server_ids
+    shown = manual.shown_on(incident)
     db.session.commit()
-    pagecache.clear_servers(servers)
+    manual.clear_pages(shown)
     publish_incidents([incident.id])
     return get_own_incident(incident.id)
 
@@ -104,10 +103,10 @@ class IncidentById(MethodView):
         incident = get_own_incident(incident_id)
         if incident.kind == "auto":
             abort(405, message="Automatic incidents are history: they cannot be deleted.")
-        servers = incident.server_ids
+        shown = manual.shown_on(incident)
         db.session.delete(incident)
         db.session.commit()
-        pagecache.clear_servers(servers)
+        manual.clear_pages(shown)
 
 
 @blp.route("/incidents/<int:incident_id>/resolve/", methods=["POST"])

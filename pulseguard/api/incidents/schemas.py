@@ -149,7 +149,16 @@ class ManualIncidentSchema(Schema):
     title = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     severity = Choice(SEVERITIES, load_default="degraded")
     servers = fields.List(Id(), load_default=list, validate=validate.Length(max=1000))
-    status_pages = fields.List(Id(), load_default=list, validate=validate.Length(max=100))
+    status_pages = fields.List(
+        Id(),
+        load_default=list,
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "your status pages to announce it on, even naming no server: it "
+            "shows there (active, history, feeds) and marks every component's daily bar of "
+            "the days it covers when it names none of the page's servers"
+        },
+    )
     public = fields.Bool(load_default=True)
     message = fields.Str(
         validate=validate.Length(min=1, max=5000),

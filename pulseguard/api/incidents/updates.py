@@ -2,7 +2,6 @@
 
 from flask.views import MethodView
 
-from pulseguard import pagecache
 from pulseguard.api.incidents import blp, manual
 from pulseguard.api.incidents.access import get_own_incident
 from pulseguard.api.incidents.routes import NOT_FOUND
@@ -29,9 +28,9 @@ class IncidentUpdates(MethodView):
         a manual incident (409 on an automatic one still open; a note on a resolved one)."""
         incident = get_own_incident(incident_id)
         update = manual.add_update(incident, data)
-        servers = incident.server_ids
+        shown = manual.shown_on(incident)
         db.session.commit()
-        pagecache.clear_servers(servers)
+        manual.clear_pages(shown)
         publish_incidents([incident.id])
         announce_update(incident, update)
         return update

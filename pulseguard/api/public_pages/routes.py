@@ -56,7 +56,14 @@ def page_summary(slug):
 @blp.response(200, description="Daily bars per component, oldest day first, in the page's zone")
 @blp.alt_response(404, description="No such page, or not published")
 def page_uptime(args, slug):
-    """Return a published page's daily bars (time-weighted, from the daily state rollups)."""
+    """Return a published page's daily bars (time-weighted, from the daily state rollups).
+
+    Each day's `incidents` lists the public incidents open at some moment of that day: an
+    automatic one on its server's bars, a manual one on the bars of the servers it names on
+    this page, and a manual one announced to the page (`status_pages`) that names none of its
+    servers on every component of the page. Incidents do not change a day's `status`, which
+    comes from the server's own states.
+    """
     page = published_page(slug)
     days = args.get("days", page.bar_days)
     if not page.show_bars:

@@ -2,12 +2,14 @@
 import { api } from "./api.js";
 import { $, $$, clearErrors, h, showErrors } from "./dom.js";
 
-export function setupIncidentForm({ servers, onSaved }) {
+export function setupIncidentForm({ servers, pages = [], onSaved }) {
   const form = $("#incident-form");
   const el = form.elements;
-  $("#i-servers").replaceChildren(
-    ...servers.map((s) => h("label", { class: "check" }, h("input", { type: "checkbox", name: "servers", value: s.id }), ` ${s.name}`)),
-  );
+  const pick = (name, id, text) => h("label", { class: "check" }, h("input", { type: "checkbox", name, value: id }), ` ${text}`);
+  $("#i-servers").replaceChildren(...servers.map((s) => pick("servers", s.id, s.name)));
+  // Status pages to announce it on, even naming no server (the whole page is concerned).
+  $("#i-pages").replaceChildren(...pages.map((p) => pick("status_pages", p.id, `${p.title} (/status/${p.slug})`)));
+  $("#i-pages-none").hidden = pages.length > 0;
 
   function close() {
     $("#incident-editor").hidden = true;
@@ -27,6 +29,7 @@ export function setupIncidentForm({ servers, onSaved }) {
       title: el.title.value.trim(),
       severity: el.severity.value,
       servers: $$("input[name=servers]:checked", form).map((box) => Number(box.value)),
+      status_pages: $$("input[name=status_pages]:checked", form).map((box) => Number(box.value)),
       public: el.public.checked,
     };
     const message = el.message.value.trim();

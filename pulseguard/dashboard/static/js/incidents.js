@@ -174,7 +174,11 @@ async function addUpdate(event) {
 
 async function main() {
   await startPage();
-  const servers = list(await api("GET", "/api/servers/?page_size=500"));
+  const [serverAnswer, pageAnswer] = await Promise.all([
+    api("GET", "/api/servers/?page_size=500"),
+    api("GET", "/api/status-pages/?page_size=100"),
+  ]);
+  const servers = list(serverAnswer);
   serverNames = new Map(servers.map((s) => [s.id, s.name]));
   $("#update-form").addEventListener("submit", addUpdate);
   $("#close-incident").addEventListener("click", () => {
@@ -183,6 +187,7 @@ async function main() {
   });
   const form = setupIncidentForm({
     servers,
+    pages: list(pageAnswer),
     onSaved: async (incident) => {
       await load();
       await openIncident(incident.id);
