@@ -20,7 +20,7 @@ import time  # noqa: E402
 import gevent  # noqa: E402
 
 
-def connection(port, tokens, end, rate_per_conn, latencies, counts):
+def connection(port, tokens, end, rate_per_conn, latencies, counts, sent):
     """Send pings on one keep-alive connection until `end`."""
     sock = socket.create_connection(("127.0.0.1", port))
     reader = sock.makefile("rb")
@@ -42,6 +42,7 @@ def connection(port, tokens, end, rate_per_conn, latencies, counts):
                 length = int(line.split(b":")[1])
         reader.read(length)
         latencies.append(time.monotonic() - planned)
+        sent.append(planned)
         counts["ok" if status == b"200" else "errors"] += 1
     sock.close()
 
@@ -53,18 +54,20 @@ def main():
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--rate", type=float, default=0)
+    parser.add_argument("--timeline", action="store_true", help="p50/p99/max per second sent")
     args = parser.parse_args()
     tokens = itertools.cycle(open(args.tokens).read().split())
-    latencies, counts = [], {"ok": 0, "errors": 0}
+    latencies, counts, sent = [], {"ok": 0, "errors": 0}, []
     start = time.monotonic()
     end = start + args.seconds
     per_conn = args.rate / args.connections if args.rate else 0
     workers = [
-        gevent.spawn(connection, args.port, tokens, end, per_conn, latencies, counts)
+        gevent.spawn(connection, args.port, tokens, end, per_conn, latencies, counts, sent)
         for _ in range(args.connections)
     ]
     gevent.joinall(workers)
     elapsed = time.monotonic() - start
+    timeline = per_second(start, sent, latencies) if args.timeline else None
     latencies.sort()
 
     def pct(q):
@@ -82,8 +85,22 @@ def main():
                 "connections": args.connections,
                 "rate": args.rate,
             }
+            | ({"per_second": timeline} if timeline is not None else {})
         )
     )
+
+
+def per_second(start, sent, latencies):
+    """[second, pings, p50 ms, p99 ms, max ms] by the second each ping was planned in."""
+    seconds: dict[int, list[float]] = {}
+    for planned, latency in zip(sent, latencies, strict=True):
+        seconds.setdefault(int(planned - start), []).append(latency * 1000)
+    rows = []
+    for second, values in sorted(seconds.items()):
+        values.sort()
+        p50, p99 = values[len(values) // 2], values[min(len(values) - 1, int(0.99 * len(values)))]
+        rows.append([second, len(values), round(p50, 1), round(p99, 1), round(values[-1], 1)])
+    return rows
 
 
 if __name__ == "__main__":

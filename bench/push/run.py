@@ -190,12 +190,13 @@ class Stack:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-def load(port, tokens, seconds, connections, rate):
+def load(port, tokens, seconds, connections, rate, timeline=False):
     """Run bench/push/load.py; return its JSON figures."""
     tokens_file = Path(tempfile.mkstemp(prefix="push-tokens-")[1])
     tokens_file.write_text("\n".join(tokens))
     argv = [sys.executable, str(ROOT / "bench/push/load.py"), str(port), str(tokens_file)]
     argv += ["--seconds", str(seconds), "--connections", str(connections), "--rate", str(rate)]
+    argv += ["--timeline"] if timeline else []
     out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
@@ -221,7 +222,7 @@ def ingest(args):
         for label, rate in (("closed_loop", 0), (f"open_loop_{args.rate}_per_s", args.rate)):
             profiler = profile(stack, args) if rate == 0 else None
             before, by_process = stack.cpu(), stack.cpu_by_process()
-            result = load(stack.port, tokens, args.duration, args.connections, rate)
+            result = load(stack.port, tokens, args.duration, args.connections, rate, args.timeline)
             after = stack.cpu()
             spent = {k: v - by_process[k] for k, v in stack.cpu_by_process().items()}
             if profiler is not None:
@@ -308,6 +309,7 @@ def main():
     parser.add_argument("--period", type=int, default=60)
     parser.add_argument("--web-concurrency", type=int, default=2)
     parser.add_argument("--profile", help="ingest: py-spy one web worker into this file")
+    parser.add_argument("--timeline", action="store_true", help="ingest: latency per second")
     args = parser.parse_args()
     figures = ingest(args) if args.what == "ingest" else sweep(args)
     print(json.dumps(figures, indent=1))
