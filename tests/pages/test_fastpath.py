@@ -172,3 +172,16 @@ def test_requests_are_recorded_in_the_metrics_as_flask_records_them(apps, cached
     ]
     assert seen[0] == seen[1] and len(seen[0]) == 3  # GET 200 (twice), HEAD 200, GET 304
     assert apps[2] == []
+
+
+def test_a_redis_that_does_not_answer_hands_every_request_on(database_url, page_of):
+    page_of()  # no cache at all: Flask computes the page, and no limit refuses it
+    dead = {"REDIS_URL": "redis://127.0.0.1:1/0", "RATELIMIT_ENABLED": True}
+    fast = create_app(make_config(database_url, **dead))
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(fastpath, "makers", lambda: [])
+        flask_only = create_app(make_config(database_url, **dead))
+    mine, theirs = answer(fast), answer(flask_only)
+    assert mine[0] == theirs[0] == "200 OK"
+    assert [name for name, _value in mine[1]] == [name for name, _value in theirs[1]]
+    metrics.flush_requests()  # their counts are dropped now, not at exit
