@@ -24,6 +24,7 @@ exactly one process publishes the live `maintenance` event however many run the 
 import copy
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -37,7 +38,7 @@ from pulseguard.models import MaintenanceWindow, Server, ServerStatus, StatusCha
 from pulseguard.models.maintenance_window import Occurrence, window_servers
 from pulseguard.models.monitored import SKIP
 from pulseguard.models.types import utcnow
-from pulseguard.monitoring import incidents, push_deadlines, timeline
+from pulseguard.monitoring import incidents, push_deadlines, server_version, timeline
 from pulseguard.monitoring.incident_events import publish_incidents
 from pulseguard.notify import maintenance as maintenance_notice
 from pulseguard.notify import triggers
@@ -84,18 +85,8 @@ def coverage(
     wide = [w for w in windows if w.all_servers or w.tags]
     alike: dict[tuple, list[int]] = {}
     if wide:
-        # Tags come as their JSON text and only the distinct texts are decoded: the sweep runs
-        # every second, and decoding 10,000 servers' tags each time was most of its cost.
-        stmt = select(Server.id, Server.owner_id, cast(Server.tags, Text))
-        if not any(w.owner.is_admin for w in wide):
-            stmt = stmt.where(Server.owner_id.in_({w.owner_id for w in wide}))
-        by_text: dict[tuple, list[int]] = {}
-        for sid, owner_id, tags_text in db.session.execute(stmt):
-            by_text.setdefault((owner_id, tags_text), []).append(sid)
-        # Servers alike for every window (same owner, same tags) are asked about once.
-        for (owner_id, tags_text), members in by_text.items():
-            tags = tuple(json.loads(tags_text) or ()) if tags_text else ()
-            alike.setdefault((owner_id, tags), []).extend(members)
+        owners = None if any(w.owner.is_admin for w in wide) else {w.owner_id for w in wide}
+        alike = _alike(owners)
     covered = {}
     for window in windows:
         ids = set(listed.get(window.id, ())) if listed is not None else set(window.server_ids)
@@ -105,6 +96,47 @@ def coverage(
                     ids.update(members)
         covered[window.id] = ids
     return covered
+
+
+# (owners, servers' version, read at monotonic time, {(owner_id, tags): server ids}): what the
+# last select found, kept while the version stands (monitoring/server_version.py).
+_servers: tuple[frozenset | None, int, float, dict[tuple, list[int]]] | None = None
+
+
+def _alike(owners: set[int] | None) -> dict[tuple, list[int]]:
+    """Return {(owner_id, tags): the ids of those servers}, of these owners' (None: everyone's).
+
+    Read again only when the servers' version moved (a server added or deleted, its tags or
+    owner changed), the owners asked for differ, or FULL_EVERY_S passed: selecting 10,000
+    servers every second was most of the sweep's cost. The version is read before the select,
+    so facts kept under a version are never older than it.
+    """
+    global _servers
+    key = None if owners is None else frozenset(owners)
+    version, now = server_version.current(), time.monotonic()
+    held = _servers
+    if (
+        held is not None
+        and version is not None
+        and held[:2] == (key, version)
+        and now - held[2] < server_version.FULL_EVERY_S
+    ):
+        return held[3]
+    # Tags come as their JSON text and only the distinct texts are decoded: decoding 10,000
+    # servers' tags each time was most of the select's cost.
+    stmt = select(Server.id, Server.owner_id, cast(Server.tags, Text))
+    if key is not None:
+        stmt = stmt.where(Server.owner_id.in_(key))
+    by_text: dict[tuple, list[int]] = {}
+    for sid, owner_id, tags_text in db.session.execute(stmt):
+        by_text.setdefault((owner_id, tags_text), []).append(sid)
+    # Servers alike for every window (same owner, same tags) are asked about once.
+    alike: dict[tuple, list[int]] = {}
+    for (owner_id, tags_text), members in by_text.items():
+        tags = tuple(json.loads(tags_text) or ()) if tags_text else ()
+        alike.setdefault((owner_id, tags), []).extend(members)
+    _servers = None if version is None else (key, version, now, alike)
+    return alike
 
 
 # {window id: (what the window was, from, until, current())}: a window's occurrence is computed
@@ -150,7 +182,13 @@ def apply_windows(now: datetime | None = None) -> Applied:
         if held[window.id]:
             for sid in covered[window.id]:
                 pairs.setdefault(sid, []).append((window.checks, window.uptime))
-    desired = {sid: combine(modes) for sid, modes in pairs.items()}
+    combined: dict[tuple, str] = {}  # servers under the same windows share their mode
+    desired = {}
+    for sid, modes in pairs.items():
+        key = tuple(modes)
+        if (mode := combined.get(key)) is None:
+            mode = combined[key] = combine(modes)
+        desired[sid] = mode
     in_force = select(Server.id, Server.maintenance).where(Server.maintenance != "")
     current = {sid: mode for sid, mode in db.session.execute(in_force)}
     applied = Applied()
