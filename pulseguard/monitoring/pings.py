@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from pulseguard import kinds
 from pulseguard.checks.outcome import FAILURE, SUCCESS, Outcome
@@ -144,8 +144,8 @@ def _locked(finders: list[Finder]) -> dict[tuple, PushMonitor]:
         select(PushMonitor)
         .where(or_(*wheres))
         .order_by(PushMonitor.server_id)
-        .with_for_update()
-        .options(selectinload(PushMonitor.server))  # the batch's servers in one query
+        .with_for_update(of=PushMonitor)  # the monitors only, as before the join
+        .options(joinedload(PushMonitor.server, innerjoin=True))  # with their servers: 1 query
     ).all()
     return {ref: m for m in locked if m.server.protocol == "push" for ref in _refs(m)}
 
