@@ -39,6 +39,9 @@ STALE_S = 60  # as long as the answers' stale-while-revalidate
 BUILD_S = 10  # a rebuilder that died frees its slug after this
 WAIT_S, WAIT_STEP_S = 2.0, 0.02  # no copy at all while another request builds: wait for it
 ETAG_LEN = 64
+# A page's rendered HTML is cached beside its JSON under `<slug>.html` (pages/views.py): clearing
+# a slug clears both ('.' is never in a slug).
+HTML_SUFFIX = ".html"
 # A rebuild in two steps: load() finds the page (or raises) and names the servers it shows, which
 # are filed before build() reads their statuses, so that a change from then on clears it; build()
 # returns the body and in how many seconds it stops being true (the next start or end of a
@@ -198,6 +201,7 @@ def _fetch_local(slug: str, load: Load, build: Build) -> tuple[bytes, str]:
 def clear_slugs(slugs, soft: bool = False) -> None:
     """Forget the cached pages of these slugs (soft: keep them as stale copies)."""
     slugs = [s for s in slugs if s]
+    slugs += [s + HTML_SUFFIX for s in slugs if not s.endswith(HTML_SUFFIX)]
     client = _redis()
     if client is None:
         for slug in slugs:
