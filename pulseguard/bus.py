@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 
 # In-process subscribers per channel (embedded mode: one process runs checks and streams).
 _local: dict[str, set[Queue]] = defaultdict(set)
+# Sent before the next message after a publish failed: every hub has its streams catch up from the
+# database (the hub's subscriber may never have noticed the outage: a hang, or a publish timeout).
+GAP = '"gap"'
+_gaps: set[tuple[str, str]] = set()  # (Redis URL, channel) whose last publish failed here
 
 
 def dumps(value) -> str:
@@ -34,7 +38,9 @@ def publish(events: list[dict]) -> None:
     {"type": "ping" | "status", "server_id": int, "owner_id": int, "id": int, "data": {...}}
     where data is the PingResult or ServerStatus exactly as the REST API serialises it.
     The whole list travels as one message. A bus failure is logged, never raised: the data is
-    committed already, and streams catch up from the database when the bus comes back.
+    committed already. The next message this process publishes is preceded by GAP, on which
+    every hub has its streams catch up from the database; a hub that lost its subscription
+    catches up when it resubscribes.
     """
     if not events:
         return
@@ -44,9 +50,19 @@ def publish(events: list[dict]) -> None:
     if not url:
         publish_local(channel, payload)
         return
+    gap = (url, channel)
     try:
-        redis_connection(url).publish(channel, payload)
+        if gap in _gaps:
+            pipe = redis_connection(url).pipeline(transaction=False)
+            pipe.publish(channel, GAP)
+            pipe.publish(channel, payload)
+            pipe.execute()
+            _gaps.discard(gap)
+            log.info("Live event bus back: streams told to catch up from the database")
+        else:
+            redis_connection(url).publish(channel, payload)
     except RedisError as error:
+        _gaps.add(gap)
         log.warning("Could not publish %d live events: %s", len(events), error)
 
 

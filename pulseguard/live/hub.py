@@ -142,17 +142,26 @@ class Hub:
         """Mark the bus as subscribed, and have streams that may have missed events catch up."""
         self.generation += 1
         self.ready.set()
+        behind = self.catch_up()
+        if behind:
+            log.info("Live event bus subscribed; %d streams catch up from the database", behind)
+
+    def catch_up(self) -> int:
+        """Have every stream that may have missed events read them from the database."""
         behind = 0
         for stream in tuple(self.streams):
             if stream.generation is not None and stream.generation != self.generation:
                 stream.generation = self.generation
                 stream.put(RESYNC)
                 behind += 1
-        if behind:
-            log.info("Live event bus subscribed; %d streams catch up from the database", behind)
+        return behind
 
     def dispatch(self, payload) -> None:
         """Fan one bus message out to the streams that may see it."""
+        if payload in (bus.GAP, bus.GAP.encode()):  # a publisher lost events: all catch up
+            self.generation += 1
+            log.info("A publish failed; %d streams catch up from the database", self.catch_up())
+            return
         try:
             batch = Batch.decode(payload)
         except (ValueError, KeyError, TypeError) as error:

@@ -139,6 +139,7 @@ def catch_up(app, stream):
     text, ids = when_database_allows(stream, read, ("", set()))
     if ids:
         stream.max_seen = max(stream.max_seen, *ids)
+        stream.caught_up(ids)
     return text
 
 
@@ -205,6 +206,7 @@ def body(app, stream, sent_ids):
                     pending -= 1
                     events = item.events if isinstance(item, Part) else item
                     item = [event for event in events if event.id not in sent_ids]
+                item = stream.unseen(item)  # queued before a catch-up that delivered it
                 if item:
                     stream.saw(item)
                     parts.append(stream.encode(item))

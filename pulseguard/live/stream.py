@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 CLOSE = "close"  # the process is shutting down: end the stream now
 RESYNC = "resync"  # the bus was interrupted: catch up from the database
 UNAUTHORIZED = "unauthorized"  # the stream's token was revoked: end the stream
+CAUGHT_S = 30.0  # how long a catch-up's ids are kept against duplicates (see Stream.unseen)
 
 
 class Unsent(bytes):
@@ -71,6 +72,8 @@ class Stream:
         "generation",
         "max_seen",
         "registered",
+        "caught",
+        "caught_until",
     )
 
     def __init__(self, viewer: Viewer, size: int, sock=None):
@@ -85,6 +88,8 @@ class Stream:
         )
         self.max_seen = 0  # the highest event id delivered, to catch up from after a bus gap
         self.registered = False
+        self.caught: set[int] = set()  # ids the last catch-up delivered (see unseen)
+        self.caught_until = 0.0
 
     def select(self, batch, part):
         """Return what the stream wants of a part: the part itself, a list of items, or None."""
@@ -102,7 +107,7 @@ class Stream:
         """Write or queue what the stream wants of a batch; drop the stream when it lags."""
         if self.dropped or not self.registered:
             return
-        wanted = self.select(batch, part)
+        wanted = self.unseen(self.select(batch, part))
         if not wanted:
             return
         if self.idle and self.writable():
@@ -110,6 +115,27 @@ class Stream:
             self.write_now(self.encode(wanted))
         else:
             self.put(wanted)
+
+    def caught_up(self, ids) -> None:
+        """Remember the ids a catch-up delivered: their live copies may still be on the way."""
+        if ids:
+            self.caught, self.caught_until = set(ids), time.monotonic() + CAUGHT_S
+
+    def unseen(self, wanted):
+        """What of a part (or list of events) a catch-up has not delivered already.
+
+        A catch-up reads the database, so it also delivers events committed before the read
+        whose bus message comes after it (queued behind it, or still being published): each of
+        those would reach the client twice. CAUGHT_S later none can be on the way any more.
+        """
+        if not self.caught or not wanted:
+            return wanted
+        if time.monotonic() > self.caught_until:
+            self.caught = set()
+            return wanted
+        events = wanted.events if isinstance(wanted, Part) else wanted
+        left = [event for event in events if event.id not in self.caught]
+        return wanted if len(left) == len(events) else left
 
     def saw(self, wanted) -> None:
         """Remember the highest event id delivered."""

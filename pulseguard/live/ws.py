@@ -160,6 +160,7 @@ def missed_updates(stream):
         db.session.remove()
     if pings:
         stream.max_seen = max(stream.max_seen, pings[-1]["id"])
+        stream.caught_up(ping["id"] for ping in pings)
     return [
         dumps({"type": "update", "ping": ping, "status": statuses.get(ping["server"])})
         for ping in pings
@@ -187,7 +188,7 @@ def send_queued(app, ws, stream) -> bool:
                     return missed_updates(stream)
 
             parts += [ws_text_frame(text) for text in when_database_allows(stream, read, [])]
-        else:
+        elif item := stream.unseen(item):  # not delivered by a catch-up already
             stream.saw(item)
             parts.append(stream.encode(item))
     if parts or conn.owes():

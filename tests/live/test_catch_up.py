@@ -5,17 +5,14 @@ streams opening, found by bench/scaleout's 10,000-stream run, or the database aw
 of the stream and ended it: the client lost every later event.
 """
 
-import socket
-import threading
-
 import pytest
-from sqlalchemy.engine import make_url
 
 from pulseguard import create_app
 from pulseguard.bus import publish
 from tests.conftest import DB_KIND, make_config
 from tests.live.clients import SseClient, WsClient
 from tests.live.conftest import Gunicorn, PrivateRedis, wait_until
+from tests.live.proxy import CuttableProxy
 
 # In the PostgreSQL pass (not `once`): SQLite has no server to cut away.
 pytestmark = pytest.mark.skipif(
@@ -26,71 +23,6 @@ pytestmark = pytest.mark.skipif(
 PATH = "/api/events/status/"
 
 
-class CuttableProxy:
-    """A TCP relay to the database server that the test cuts: its connections are closed, and
-    a connection made while it is cut is accepted and closed at once (counted in `refused`)."""
-
-    def __init__(self, database_url):
-        self.url = make_url(database_url)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.cut, self.refused = False, 0
-        self.lock, self.sockets = threading.Lock(), set()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def database_url(self) -> str:
-        return self.url.set(host="127.0.0.1", port=self.port).render_as_string(False)
-
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return  # closed
-            if self.cut:
-                self.refused += 1
-                client.close()
-                continue
-            upstream = socket.create_connection((self.url.host, self.url.port or 5432))
-            with self.lock:
-                self.sockets |= {client, upstream}
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    def _pump(self, source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                self._close(sock)
-
-    def _close(self, sock):
-        with self.lock:
-            self.sockets.discard(sock)
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        sock.close()
-
-    def sever(self):
-        self.cut = True
-        with self.lock:
-            sockets = list(self.sockets)
-        for sock in sockets:
-            self._close(sock)
-
-    def restore(self):
-        self.cut = False
-
-    def close(self):
-        self.sever()
-        self.listener.close()
-
-
 def test_streams_catching_up_while_the_database_is_away_wait_for_it_and_get_what_they_missed(
     app, database_url, alice, token, make_server, record
 ):
@@ -99,7 +31,7 @@ def test_streams_catching_up_while_the_database_is_away_wait_for_it_and_get_what
     proxy = CuttableProxy(database_url)
     # No token checks: while the database is cut, only the streams' catch-ups reach for it.
     server = Gunicorn(
-        proxy.database_url(), private.url, publisher.config["EVENTS_CHANNEL"], LIVE_TOKEN_CHECK_S=0
+        proxy.relayed_url(), private.url, publisher.config["EVENTS_CHANNEL"], LIVE_TOKEN_CHECK_S=0
     )
     web = make_server()
     sse = SseClient(server.url + PATH, token(alice))
