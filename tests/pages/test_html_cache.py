@@ -1,4 +1,5 @@
-"""The rendered HTML page is cached like the summary JSON, and cleared by the same changes."""
+"""The rendered HTML page is cached like the summary JSON, and cleared by the same changes, in
+Redis (TEST_REDIS_URL) and in process."""
 
 import pytest
 
@@ -6,8 +7,10 @@ import pulseguard.pages.views as views
 from pulseguard.monitoring.record import record_results
 from tests.outcomes import DOWN, OK, result
 from tests.pages.test_banner import announce
+from tests.pages.test_single_flight import store  # noqa: F401 - the two caches
 
 PAGE = "/status/acme"
+pytestmark = pytest.mark.usefixtures("store")
 
 
 @pytest.fixture
