@@ -57,3 +57,27 @@ def test_a_worker_whose_recording_is_held_up_takes_no_more_than_its_cap(stack, t
     wait_for(lambda: every_server_checked(stack, ids, begin), 60, what="every server checked")
     assert sum(target.hits.values()) == SERVERS
     assert recorded(stack) == SERVERS
+
+
+def upkeep_runs(stack) -> int:
+    """How many dispatch jobs the worker has finished (the scheduler enqueues one every second)."""
+    return stack.log("worker1").count("job pulseguard-dispatch result")
+
+
+def test_a_worker_held_at_its_cap_still_runs_its_upkeep_jobs(stack, target):
+    stack.env.update(CHECK_MAX_PENDING=str(CAP), CHECK_BATCH_SIZE="1")
+    stack.start_web()
+    stack.start_worker("worker1")
+    stack.start_scheduler()
+    wait_for(lambda: "Pruned" in stack.log("worker1"), 30, what="the first prune")
+    with psycopg.connect(stack.database.url) as lock:
+        lock.execute("LOCK TABLE ping_results IN SHARE MODE")
+        create_servers(stack, target, SERVERS, interval_s=60)
+        wait_for(lambda: sum(target.hits.values()) >= CAP, 30, what="the first probes")
+        settle(2)  # at its cap now, with batches waiting
+        before = upkeep_runs(stack)
+        settle(5)
+        # Before, the worker sat in the batch job it could not start: no upkeep job ran at all.
+        assert upkeep_runs(stack) - before >= 2
+        assert sum(target.hits.values()) == CAP  # and it still took no more checks
+        lock.rollback()
