@@ -198,3 +198,40 @@ def test_a_window_started_elsewhere_shows_as_active_without_a_reload(live_app, p
     call(live_app, tokens, "POST", f"/api/maintenance-windows/{window['id']}/stop/")
     page.wait_for_selector("#windows tr[data-state=scheduled]")
     page.console.assert_clean()
+
+
+def test_a_window_is_announced_on_a_status_page_chosen_in_the_form(live_app, page):
+    tokens = create_admin(live_app)
+    server = add_server_via_api(live_app, tokens, name="api-1", status="paused")
+    body = {"slug": "announce", "title": "Announce status", "published": True,
+            "groups": [{"name": "API", "servers": [{"server": server["id"]}]}]}  # fmt: skip
+    status_page = call(live_app, tokens, "POST", "/api/status-pages/", body).json()
+    sign_in(page, live_app)
+    page.goto(f"{live_app.url}/maintenance")
+    page.wait_for_selector("body[data-ready=true]")
+
+    page.click("#new-window")
+    page.fill("#w-name", "Page-wide upgrade")
+    page.select_option("#w-type", "manual")
+    # A window that targets nothing but a status page is an announcement (API-NEXT §2).
+    page.check(f"#w-pages input[value='{status_page['id']}']")
+    page.click("#save-window")
+    page.wait_for_selector("#window-editor", state="hidden")
+    saved = [
+        w
+        for w in call(live_app, tokens, "GET", "/api/maintenance-windows/").json()
+        if w["name"] == "Page-wide upgrade"
+    ]
+    assert [w["status_pages"] for w in saved] == [[status_page["id"]]]
+
+    # Editing shows the page still chosen; unchecking it saves an empty list.
+    row_of(page, "Page-wide upgrade").get_by_role("button", name="Edit").click()
+    box = page.locator(f"#w-pages input[value='{status_page['id']}']")
+    assert box.is_checked()
+    page.check(f"#w-servers input[value='{server['id']}']")
+    box.uncheck()
+    page.click("#save-window")
+    page.wait_for_selector("#window-editor", state="hidden")
+    url = f"/api/maintenance-windows/{saved[0]['id']}/"
+    assert call(live_app, tokens, "GET", url).json()["status_pages"] == []
+    page.console.assert_clean()

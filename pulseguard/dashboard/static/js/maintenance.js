@@ -97,12 +97,13 @@ async function remove(window) {
 
 async function main() {
   await startPage();
-  const [servers, summary] = await Promise.all([
+  const [servers, summary, pages] = await Promise.all([
     api("GET", "/api/servers/?page_size=500"),
     api("GET", "/api/server-status/summary/"),
+    api("GET", "/api/status-pages/?page_size=100"),
   ]);
   serverNames = new Map(list(servers).map((s) => [s.id, s.name]));
-  form = setupForm({ servers: list(servers), tags: summary.tags, onSaved: load });
+  form = setupForm({ servers: list(servers), tags: summary.tags, pages: list(pages), onSaved: load });
   $("#new-window").addEventListener("click", () => form.open(null));
   await load();
   document.body.dataset.ready = "true";

@@ -27,7 +27,7 @@ function browserZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
 
-export function setupForm({ servers, tags, onSaved }) {
+export function setupForm({ servers, tags, pages = [], onSaved }) {
   const form = $("#window-form");
   const el = form.elements;
   let editing = null; // the id of the window being edited, or null for a new one
@@ -37,6 +37,12 @@ export function setupForm({ servers, tags, onSaved }) {
   $("#w-servers").replaceChildren(
     ...servers.map((s) => h("label", { class: "check" }, h("input", { type: "checkbox", name: "servers", value: s.id }), ` ${s.name}`)),
   );
+  $("#w-pages").replaceChildren(
+    ...pages.map((p) =>
+      h("label", { class: "check" }, h("input", { type: "checkbox", name: "status_pages", value: p.id }), ` ${p.title} (/status/${p.slug})`),
+    ),
+  );
+  $("#w-pages-none").hidden = pages.length > 0;
   $("#known-tags").replaceChildren(...tags.map((t) => h("option", { value: t })));
   const zones = Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : [];
   $("#timezones").replaceChildren(...zones.map((z) => h("option", { value: z })));
@@ -68,6 +74,7 @@ export function setupForm({ servers, tags, onSaved }) {
       schedule: schedule(),
       all_servers: el.all_servers.checked,
       servers: $$("input[name=servers]:checked", form).map((box) => Number(box.value)),
+      status_pages: $$("input[name=status_pages]:checked", form).map((box) => Number(box.value)),
       tags: el.tags.value.split(",").map((t) => t.trim()).filter(Boolean),
       tag_match: el.tag_match.value,
       checks: el.checks.value,
@@ -135,6 +142,8 @@ export function setupForm({ servers, tags, onSaved }) {
     el.all_servers.checked = window ? window.all_servers : false;
     const chosen = new Set(window ? window.servers : []);
     for (const box of $$("input[name=servers]", form)) box.checked = chosen.has(Number(box.value));
+    const announced = new Set(window ? window.status_pages : []);
+    for (const box of $$("input[name=status_pages]", form)) box.checked = announced.has(Number(box.value));
     el.tags.value = window ? window.tags.join(", ") : "";
     el.tag_match.value = window ? window.tag_match : "any";
     el.checks.value = window ? window.checks : "run";
