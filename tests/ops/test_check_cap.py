@@ -7,6 +7,8 @@ dispatching and the worker keeps being offered jobs): the results the worker got
 writer's hands, and it must take no more checks until they are recorded.
 """
 
+from contextlib import contextmanager
+
 import psycopg
 import pytest
 import redis
@@ -31,7 +33,10 @@ def recorded(stack) -> int:
     return stack.database.query("SELECT count(*) FROM ping_results")[0][0]
 
 
-def test_a_worker_whose_recording_is_held_up_takes_no_more_than_its_cap(stack, target):
+@contextmanager
+def recording_held_up(stack, target):
+    """Start the processes with a cap of CAP, hold recording up with a lock, create the servers;
+    yield (their ids, when) once the worker probes its first CAP; the lock ends on leaving."""
     # One server per batch job, so that the cap is what stops the worker, not a job's size.
     stack.env.update(CHECK_MAX_PENDING=str(CAP), CHECK_BATCH_SIZE="1")
     stack.start_web()
@@ -44,6 +49,12 @@ def test_a_worker_whose_recording_is_held_up_takes_no_more_than_its_cap(stack, t
         ids = create_servers(stack, target, SERVERS, interval_s=60)
         begin = now()
         wait_for(lambda: sum(target.hits.values()) >= CAP, 30, what="the first probes")
+        yield ids, begin
+        lock.rollback()
+
+
+def test_a_worker_whose_recording_is_held_up_takes_no_more_than_its_cap(stack, target):
+    with recording_held_up(stack, target) as (ids, begin):
         # The scheduler offers the other servers every second (they are all due); the worker's
         # writer holds the first CAP results, blocked on the lock. Before the fix the worker took
         # CAP more while its writer held the first CAP (the batch in hand was not counted).
@@ -52,7 +63,6 @@ def test_a_worker_whose_recording_is_held_up_takes_no_more_than_its_cap(stack, t
         assert sum(target.hits.values()) == CAP, dict(target.hits)
         waiting = redis.Redis(port=stack.redis.port).llen("rq:queue:checks")
         assert waiting >= 1  # jobs were there to take: the cap is what held the worker back
-        lock.rollback()
     # Recording resumes: the worker takes the rest, CAP at a time, and every server is checked.
     wait_for(lambda: every_server_checked(stack, ids, begin), 60, what="every server checked")
     assert sum(target.hits.values()) == SERVERS
@@ -65,19 +75,10 @@ def upkeep_runs(stack) -> int:
 
 
 def test_a_worker_held_at_its_cap_still_runs_its_upkeep_jobs(stack, target):
-    stack.env.update(CHECK_MAX_PENDING=str(CAP), CHECK_BATCH_SIZE="1")
-    stack.start_web()
-    stack.start_worker("worker1")
-    stack.start_scheduler()
-    wait_for(lambda: "Pruned" in stack.log("worker1"), 30, what="the first prune")
-    with psycopg.connect(stack.database.url) as lock:
-        lock.execute("LOCK TABLE ping_results IN SHARE MODE")
-        create_servers(stack, target, SERVERS, interval_s=60)
-        wait_for(lambda: sum(target.hits.values()) >= CAP, 30, what="the first probes")
+    with recording_held_up(stack, target):
         settle(2)  # at its cap now, with batches waiting
         before = upkeep_runs(stack)
         settle(5)
         # Before, the worker sat in the batch job it could not start: no upkeep job ran at all.
         assert upkeep_runs(stack) - before >= 2
         assert sum(target.hits.values()) == CAP  # and it still took no more checks
-        lock.rollback()
