@@ -10,7 +10,7 @@ from pulseguard.jobs.engine import get_engine
 from pulseguard.jobs.targets import load_targets
 from pulseguard.queueing import CHECKS
 
-__all__ = ["load_targets", "run_check_batch"]
+__all__ = ["job_options", "load_targets", "run_check_batch"]
 CAP_WAIT_S = 1.0  # an RQ worker at its cap waits this long, then puts the batch back
 
 
@@ -36,10 +36,13 @@ def run_check_batch(items: list[list]) -> int:
     return engine.submit([(int(sid), planned) for sid, planned in items])
 
 
+def job_options(config) -> dict:
+    """RQ options of check batch jobs: no stored result; dropped when stale."""
+    return {"result_ttl": 0, "ttl": config["CHECK_JOB_TTL_S"], "failure_ttl": 3600}
+
+
 def put_back(job, items: list[list]) -> int:
     """Enqueue the batch again, first in line, with the dispatcher's options; return 0."""
-    from pulseguard.jobs.dispatch import job_options  # dispatch imports this module's job
-
     queue = Queue(CHECKS, connection=job.connection)
     queue.enqueue(run_check_batch, items, at_front=True, **job_options(real_app().config))
     return 0

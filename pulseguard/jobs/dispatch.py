@@ -129,7 +129,7 @@ def batches(claims: list[Claim], size: int) -> list[list[list]]:
 
 def dispatch_due_checks(server_ids: list[int] | None = None) -> int:
     """The periodic job: claim due servers, commit, enqueue check batch jobs; return the count."""
-    from pulseguard.jobs.checks import run_check_batch
+    from pulseguard.jobs.checks import job_options, run_check_batch
 
     config = current_app.config
     claims = claim_due(
@@ -142,8 +142,3 @@ def dispatch_due_checks(server_ids: list[int] | None = None) -> int:
         payloads = batches(claims, config["CHECK_BATCH_SIZE"])
         enqueue_many(CHECKS, run_check_batch, [(p,) for p in payloads], **job_options(config))
     return len(claims)
-
-
-def job_options(config) -> dict:
-    """RQ options of check batch jobs: no stored result; dropped when stale."""
-    return {"result_ttl": 0, "ttl": config["CHECK_JOB_TTL_S"], "failure_ttl": 3600}
