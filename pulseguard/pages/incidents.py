@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from pulseguard.extensions import db
 from pulseguard.models import Incident
@@ -77,6 +78,7 @@ def public_query(page, server_ids):
     return (
         select(Incident)
         .where(Incident.public.is_(True), about(page, server_ids))
+        .options(selectinload(Incident.servers))  # manual ones' server_ids: one query, not N
         .order_by(Incident.started_at.desc(), Incident.id.desc())
     )
 
