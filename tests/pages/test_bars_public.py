@@ -100,17 +100,21 @@ def test_a_maintenance_window_mid_day_is_counted_apart(
     client, clock, monitored, make_page, as_alice
 ):
     server = monitored("2026-10-20T00:00:00")
+    # Saving a window applies it at the real time: its daily hour must not cover the real now,
+    # or the server enters it today and the sweeps below find it in maintenance already (this
+    # failed when the suite ran between 10:00 and 12:30 UTC).
+    hour = 20 if 9 <= datetime.now(UTC).hour < 13 else 10
     window = {
         "name": "db upgrade",
-        "schedule": {"type": "cron", "expression": "0 10 * * *", "timezone": "UTC",
+        "schedule": {"type": "cron", "expression": f"0 {hour} * * *", "timezone": "UTC",
                      "duration": 9000},
         "all_servers": True,
     }  # fmt: skip
     assert as_alice.post("/api/maintenance-windows/", json=window).status_code == 201
-    # The sweep runs at 10:00 and 12:30 UTC on the 21st only (daily windows, one occurrence).
-    apply_windows(now=at("2026-10-21T10:00:00"))
-    apply_windows(now=at("2026-10-21T12:30:00"))
-    check(server, OK, "2026-10-21T12:30:05")
+    # The sweep runs at the start and end (2 h 30 later) on the 21st only (one occurrence).
+    apply_windows(now=at(f"2026-10-21T{hour}:00:00"))
+    apply_windows(now=at(f"2026-10-21T{hour + 2}:30:00"))
+    check(server, OK, f"2026-10-21T{hour + 2}:30:05")
     outage(server, "2026-10-22T08:00:00", "2026-10-22T08:30:00")
     page(make_page, "UTC", server)
     clock("2026-10-23T12:00:00")
