@@ -6,6 +6,7 @@ import time
 
 import gevent
 import greenlet
+from redis.exceptions import RedisError
 from rq import SimpleWorker
 from rq.exceptions import StopRequested
 from rq.timeouts import BaseDeathPenalty, JobTimeoutException
@@ -66,9 +67,29 @@ class PulseGuardWorker(SimpleWorker):
         super().register_birth()
         self._publish_capabilities(force=True)
 
+    # RQ's loop quits on any error outside its dequeue, which alone waits for Redis to return: a
+    # Redis restart that landed while a job was finishing, or between two jobs, ended the worker
+    # process (and, under honcho, the whole Procfile set). These steps now log the loss and go on
+    # to the dequeue, which retries until Redis answers.
+
     def heartbeat(self, timeout=None, pipeline=None):
-        super().heartbeat(timeout, pipeline)
-        self._publish_capabilities(pipeline=pipeline)
+        try:
+            super().heartbeat(timeout, pipeline)
+            self._publish_capabilities(pipeline=pipeline)
+        except RedisError as error:
+            redis_lost("the heartbeat", error)
+
+    def check_for_suspension(self, burst):
+        try:
+            super().check_for_suspension(burst)
+        except RedisError as error:
+            redis_lost("the suspension check", error)
+
+    def run_maintenance_tasks(self):
+        try:
+            super().run_maintenance_tasks()
+        except RedisError as error:
+            redis_lost("RQ's maintenance", error)
 
     def register_death(self):
         if self._runs_checks():
@@ -76,7 +97,10 @@ class PulseGuardWorker(SimpleWorker):
                 capabilities.withdraw(self.connection, self.name)
             except Exception:  # noqa: BLE001 - it expires by itself
                 log.warning("Could not withdraw this worker's capabilities", exc_info=True)
-        super().register_death()
+        try:
+            super().register_death()
+        except RedisError as error:  # exiting anyway: its key expires by itself
+            redis_lost("registering this worker's exit", error)
 
     def _runs_checks(self) -> bool:
         return CHECKS in self.queue_names()
@@ -116,7 +140,11 @@ class PulseGuardWorker(SimpleWorker):
 
     def execute_job(self, job, queue):
         with self.app.app_context():
-            return super().execute_job(job, queue)
+            try:
+                return super().execute_job(job, queue)
+            except RedisError as error:  # the job ran; RQ could not record its end
+                redis_lost(f"finishing job {job.id}", error)
+                return None
 
     def drain(self, timeout: float = 15.0) -> None:
         """Let scheduled probes finish and be recorded before the process exits."""
@@ -128,6 +156,10 @@ class PulseGuardWorker(SimpleWorker):
             engine.close(drained)
         if not notify_runner.drain(self.app, timeout):
             log.warning("Exiting with notification deliveries still running")
+
+
+def redis_lost(step: str, error: Exception) -> None:
+    log.warning("Redis lost during %s (%s): the worker waits for it and carries on", step, error)
 
 
 __all__ = ["GeventDeathPenalty", "JobTimeoutException", "PulseGuardWorker"]
