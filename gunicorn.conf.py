@@ -66,9 +66,10 @@ def post_worker_init(worker):
     # The ~145,000 objects of the loaded app never become garbage: out of the collector's sight,
     # full collections (which pause every stream and request) take about half as long.
     gc.freeze()
-    from pulseguard import gunicorn_errors
+    from pulseguard import gunicorn_errors, gunicorn_write
 
     gunicorn_errors.install()  # 414, 431 and bad request lines answered as JSON, not HTML
+    gunicorn_write.install()  # a response's headers and first body bytes in one sendall
     app = worker.wsgi
     if not app.config.get("REDIS_URL") and os.environ.get("EMBEDDED_SCHEDULER", "1") != "0":
         from pulseguard.jobs.embedded import start_embedded
