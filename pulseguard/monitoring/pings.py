@@ -2,7 +2,8 @@
 
 A ping names its server with a finder (`ByToken`, `ByKey`). A batch's finders become one locking
 SELECT of their PushMonitor rows (FOR UPDATE on PostgreSQL; SQLite has one writer anyway), so
-that concurrent pings to one server apply one after the other; their changes commit in the same
+that concurrent pings to one server apply one after the other; their changes are written back
+with one UPDATE (monitoring/push_rows.py: plain rows, no ORM objects) and commit in the same
 transaction as the results, the statuses and the uptime counters (record_results commits). On
 PostgreSQL a token rotated while the batch waited for the lock no longer matches (the locked
 row is read again), so its ping answers 404 like any unknown token.
@@ -10,9 +11,9 @@ row is read again), so its ping answers 404 like any unknown token.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
 
 from pulseguard import kinds
 from pulseguard.checks.outcome import FAILURE, SUCCESS, Outcome
@@ -21,7 +22,7 @@ from pulseguard.kinds.push import deadlines, max_runtime_s, settings_of
 from pulseguard.models import MonitoringState, PushMonitor, Server
 from pulseguard.models.monitored import is_active
 from pulseguard.models.types import utcnow
-from pulseguard.monitoring import pausing, timeline
+from pulseguard.monitoring import pausing, push_rows, timeline
 from pulseguard.monitoring.record import record_results
 
 
@@ -87,9 +88,8 @@ class ByKey:
 Finder = ByToken | ByKey
 
 
-def _refs(monitor: PushMonitor) -> tuple[tuple, ...]:
+def _refs(monitor: SimpleNamespace, server: SimpleNamespace) -> tuple[tuple, ...]:
     """Every finder's ref that names this monitor's server."""
-    server = monitor.server
     return ("token", monitor.token), ("key", server.owner_id, server.key)
 
 
@@ -108,23 +108,26 @@ def receive_many(items: list[tuple[Finder, Ping]]) -> list[Answer | None]:
     monitors = _locked([finder for finder, _ping in items])
     answers: list[Answer | None] = []
     results, waiting = [], []
+    changed: dict[int, SimpleNamespace] = {}  # the monitors to write back, each once
     stamp = 0.0
     for finder, ping in items:
-        monitor = monitors.get(finder.ref)
-        if monitor is None:
+        found = monitors.get(finder.ref)
+        if found is None:
             answers.append(None)
             continue
         stamp = max(utcnow().timestamp(), stamp + 1e-6)  # one server's pings keep their order
         now = datetime.fromtimestamp(stamp, UTC)
-        result, answer = _one(monitor, ping, now)
+        result, answer = _one(*found, ping, now)
         answers.append(answer)
         if result is not None:
+            changed[found[0].server_id] = found[0]
             results.append(result)
             waiting.append(len(answers) - 1)
+    push_rows.write(list(changed.values()))
     if not results:
         db.session.commit()  # a resumed or ignored ping changed nothing else
         return answers
-    db.session.flush()
+    db.session.flush()  # a resumed server's state (_resume), before record_results reads it
     recorded = record_results(results)
     # Stamps rise through the batch, so the recorded results come back in the pings' order;
     # should one be missing (its server deleted meanwhile), the server's last status answers.
@@ -135,24 +138,26 @@ def receive_many(items: list[tuple[Finder, Ping]]) -> list[Answer | None]:
     return answers
 
 
-def _locked(finders: list[Finder]) -> dict[tuple, PushMonitor]:
-    """Lock the push monitors the finders name; return them by every ref that names them."""
+def _locked(finders: list[Finder]) -> dict[tuple, tuple[SimpleNamespace, SimpleNamespace]]:
+    """Lock the push monitors the finders name (with their servers, in one query); return
+    (monitor, server) by every ref that names them."""
     tokens = [f for f in finders if isinstance(f, ByToken)]
     keys = [f for f in finders if isinstance(f, ByKey)]
-    wheres = ([ByToken.where(tokens)] if tokens else []) + ([ByKey.where(keys)] if keys else [])
-    locked = db.session.scalars(
-        select(PushMonitor)
-        .where(or_(*wheres))
-        .order_by(PushMonitor.server_id)
-        .with_for_update(of=PushMonitor)  # the monitors only, as before the join
-        .options(joinedload(PushMonitor.server, innerjoin=True))  # with their servers: 1 query
-    ).all()
-    return {ref: m for m in locked if m.server.protocol == "push" for ref in _refs(m)}
+    if keys:
+        wheres = ([ByToken.where(tokens)] if tokens else []) + [ByKey.where(keys)]
+        locked = push_rows.locked(where=or_(*wheres))
+    else:  # the common case: a statement built once
+        locked = push_rows.locked(tokens=sorted({f.token for f in tokens}))
+    return {
+        ref: (monitor, server)
+        for monitor, server in locked
+        if server.protocol == "push"
+        for ref in _refs(monitor, server)
+    }
 
 
-def _one(monitor: PushMonitor, ping: Ping, now: datetime):
+def _one(monitor: SimpleNamespace, server: SimpleNamespace, ping: Ping, now: datetime):
     """Apply one ping to its locked monitor; return (result to record or None, answer)."""
-    server = monitor.server
     settings = settings_of(server)
     if not is_active(server):  # a window's `checks: skip` stops probes, not the job's own pings
         if server.monitoring_state != MonitoringState.PAUSED or not settings["resume_on_ping"]:
@@ -165,12 +170,17 @@ def _one(monitor: PushMonitor, ping: Ping, now: datetime):
     return (kinds.target_of(server), at, at, outcome), Answer()
 
 
-def _resume(server: Server, now: datetime) -> None:
+def _resume(row: SimpleNamespace, now: datetime) -> None:
     """A ping resumes a paused server (resume_on_ping) as a REST resume does: afresh (unknown).
 
     So the ping itself is the first verdict: a `fail` that resumes a server paused while down
     opens a new incident and alerts, as any unknown -> down does. The timeline says so too.
+    Rare: the Server is loaded (the ORM's) to change it; the batch's row follows.
     """
+    server = db.session.get(Server, row.id)
+    row.monitoring_state = MonitoringState.ACTIVE  # a second ping of the batch: active now
+    if server is None:
+        return
     status = server.current_status
     old = timeline.state_of(server.monitoring_state, status.health if status else None)
     server.monitoring_state = MonitoringState.ACTIVE
@@ -180,7 +190,7 @@ def _resume(server: Server, now: datetime) -> None:
     timeline.move(db.session.connection(), [move])
 
 
-def _apply(monitor: PushMonitor, settings: dict, ping: Ping, now: datetime) -> float | None:
+def _apply(monitor: SimpleNamespace, settings: dict, ping: Ping, now: datetime) -> float | None:
     """Change the run state for a (not ignored) ping; return the run's duration when known."""
     runs = dict(monitor.runs or {})
     if ping.event == "start":
