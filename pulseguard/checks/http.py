@@ -2,7 +2,7 @@
 
 urllib3 (the engine under requests) is used directly: it costs less CPU per check than
 requests, keeps no cookies between checks, and lets the probe read the certificate off the
-live socket.
+live socket (checks/pools.py).
 """
 
 import ipaddress
@@ -12,8 +12,6 @@ import warnings
 from dataclasses import dataclass, field, replace
 
 import urllib3
-from urllib3.connection import HTTPSConnection
-from urllib3.connectionpool import HTTPSConnectionPool
 from urllib3.exceptions import (
     HTTPError,
     InsecureRequestWarning,
@@ -33,6 +31,7 @@ from pulseguard.checks.certificate import describe, expires_at, peer_der
 from pulseguard.checks.expected import status_expected
 from pulseguard.checks.guard import BlockedConnectionError, Guard, guard_pools
 from pulseguard.checks.outcome import ERROR, FAILURE, SUCCESS, Outcome, timed_out
+from pulseguard.checks.pools import ProbePoolManager
 from pulseguard.checks.target import Target
 from pulseguard.checks.tls import insecure_context, verifying_context
 
@@ -70,29 +69,6 @@ def url_of(scheme: str, host: str, port: int | None, path: str, default_port=Non
     return f"{scheme}://{host}{port_part}{path}"
 
 
-class CertKeepingHTTPSConnection(HTTPSConnection):
-    """Keeps its peer's certificate from the handshake: http.client drops `sock` as soon as an
-    answer says it closes the connection (HTTP/1.0, `Connection: close`)."""
-
-    peer_der: bytes | None = None
-
-    def connect(self):
-        super().connect()
-        self.peer_der = peer_der(self.sock)
-
-
-class CertKeepingHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = CertKeepingHTTPSConnection
-
-
-def keeping_certs(manager: urllib3.PoolManager) -> urllib3.PoolManager:
-    """Make a PoolManager's HTTPS connections keep their peer certificate; return it."""
-    manager.pool_classes_by_scheme = manager.pool_classes_by_scheme | {
-        "https": CertKeepingHTTPSConnectionPool
-    }
-    return manager
-
-
 class HttpProber:
     """Runs HTTP(S) checks; one instance per process shares its pools and TLS contexts."""
 
@@ -105,12 +81,12 @@ class HttpProber:
     ):
         common: dict = {"num_pools": num_pools, "maxsize": pool_size, "retries": False}
         guard = guard or Guard()
-        verified = urllib3.PoolManager(ssl_context=verifying_context(cafile), **common)
-        self.verified = guard_pools(keeping_certs(verified), guard)
-        insecure = urllib3.PoolManager(
+        verified = ProbePoolManager(ssl_context=verifying_context(cafile), **common)
+        self.verified = guard_pools(verified, guard)
+        insecure = ProbePoolManager(
             ssl_context=insecure_context(), cert_reqs="CERT_NONE", assert_hostname=False, **common
         )
-        self.insecure = guard_pools(keeping_certs(insecure), guard)
+        self.insecure = guard_pools(insecure, guard)
         self.guard = guard
         self.fallback_at: dict[tuple[str, int], float] = {}  # host:port -> last separate handshake
 

@@ -11,14 +11,14 @@ import socket
 import time
 from datetime import UTC, datetime
 
-from urllib3.connection import HTTPConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from pulseguard.checks.certificate import cert_json, describe
 from pulseguard.checks.context import ProbeContext
 from pulseguard.checks.guard import Guard, GuardedConnection, TargetBlockedError
-from pulseguard.checks.http import CertKeepingHTTPSConnection, HttpProber
+from pulseguard.checks.http import HttpProber
 from pulseguard.checks.outcome import Outcome
+from pulseguard.checks.pools import CertKeepingHTTPSConnection, ProbeHTTPConnection
 from pulseguard.checks.probe import probe
 from pulseguard.checks.target import Target
 
@@ -153,7 +153,7 @@ def traced_prober(guard: TracingGuard, trace: Trace, cafile: str | None) -> Http
     prober.trace = trace
     classes = {}
     for scheme, pool, connection in (
-        ("http", HTTPConnectionPool, HTTPConnection),
+        ("http", HTTPConnectionPool, ProbeHTTPConnection),
         ("https", HTTPSConnectionPool, CertKeepingHTTPSConnection),
     ):
         traced = type(
