@@ -1,10 +1,13 @@
 """Running probes concurrently on a gevent pool: a whole batch now, or each at its planned time."""
 
+import heapq
+import itertools
 import logging
 import time
 from collections.abc import Callable
 
 import gevent
+from gevent.event import Event
 from gevent.lock import BoundedSemaphore
 from gevent.pool import Pool
 
@@ -17,6 +20,7 @@ log = logging.getLogger(__name__)
 
 # (target, planned unix time, started unix time, outcome)
 Result = tuple[Target, float, float, Outcome]
+TICK_S = 0.005  # the clock wakes at most this often: probes due within a tick start together
 
 
 def run_batch(
@@ -35,7 +39,12 @@ def run_batch(
 class ScheduledRunner:
     """Starts each probe at its planned time and hands each result to a callback.
 
-    Waiting probes hold no slot: only running probes count against the concurrency limit.
+    Waiting probes hold no slot: only running probes count against the concurrency limit. One
+    clock greenlet keeps the waiting probes in a heap and wakes at most every TICK_S to start
+    those due: one timer a tick instead of one per probe (a timer and a greenlet switch per
+    probe were most of the gevent hub's share of a worker, bench/scaleout/README.md). A probe
+    never starts before its planned time, and at most a tick after it (plus the loop's own
+    latency). The clock exits when nothing waits; the next submit starts it again.
     """
 
     def __init__(
@@ -47,19 +56,44 @@ class ScheduledRunner:
         self.on_result, self.context = on_result, context
         self.slots = BoundedSemaphore(max(1, concurrency))
         self.pending = 0
+        self.waiting: list[tuple[float, int, Target]] = []  # heap of (planned, order, target)
+        self.order = itertools.count()  # submission order among probes planned at one instant
+        self.clock: gevent.Greenlet | None = None
+        self.wake_at = 0.0  # when the clock wakes next (0: it is starting probes now)
+        self.ticked_at = 0.0  # when the clock last started probes
+        self.earlier = Event()  # set when a probe is due before wake_at
 
     def submit(self, target: Target, planned: float) -> None:
         """Run the target's probe at the planned unix time (at once if that is past)."""
         self.pending += 1
-        gevent.spawn_later(max(0.0, planned - time.time()), self._run, target, planned)
+        heapq.heappush(self.waiting, (planned, next(self.order), target))
+        if self.clock is None:
+            self.clock = gevent.spawn(self._clock)
+        elif planned < self.wake_at:
+            self.earlier.set()
+
+    def _clock(self) -> None:
+        try:
+            while self.waiting:
+                now = time.time()
+                if self.waiting[0][0] <= now:
+                    self.ticked_at = now
+                while self.waiting and self.waiting[0][0] <= now:
+                    planned, _order, target = heapq.heappop(self.waiting)
+                    # A greenlet's start is a loop callback: probes due at one instant (a mass
+                    # outage's) interleave with other timers instead of running in one loop
+                    # iteration (bench/notify/outage.py, bench/README.md issue 15).
+                    gevent.spawn(self._run, target, planned)
+                if not self.waiting:
+                    break
+                self.wake_at = max(self.waiting[0][0], self.ticked_at + TICK_S)
+                self.earlier.clear()
+                self.earlier.wait(self.wake_at - now)
+                self.wake_at = 0.0
+        finally:
+            self.clock = None
 
     def _run(self, target: Target, planned: float) -> None:
-        # Yield once before probing. Probes due at the same moment (a mass outage's servers, all
-        # planned at once) have their timers fire in one loop iteration, each running until it
-        # first blocks; queued as callbacks instead, they are interleaved with other timers
-        # (gevent breaks a callback run every switch interval). bench/notify/outage.py: check
-        # interval p99 while notifying 545-566 -> 161-200 ms (bench/README.md, issue 15).
-        gevent.sleep(0)
         try:
             with self.slots:
                 started = time.time()
