@@ -112,7 +112,7 @@ class Config:
     LOG_DIR = env("LOG_DIR", str(BASE_DIR / "logs"))
     RESULT_RETENTION_DAYS = int(env("RESULT_RETENTION_DAYS", 30))
     # The check engine: servers per check batch job; probes running at once per process.
-    CHECK_BATCH_SIZE = int(env("CHECK_BATCH_SIZE", 100))
+    CHECK_BATCH_SIZE = int(env("CHECK_BATCH_SIZE", 250))
     CHECK_POOL_SIZE = int(env("CHECK_POOL_SIZE", 500))
     CHECK_LOOKAHEAD_S = float(env("CHECK_LOOKAHEAD_S", 4))  # claim servers due this far ahead
     CHECK_DISPATCH_LIMIT = int(env("CHECK_DISPATCH_LIMIT", 20000))  # servers claimed per tick
