@@ -15,6 +15,8 @@ def load_targets(server_ids: list[int]) -> dict[int, Target]:
     stmt = select(*columns).where(
         Server.id.in_(server_ids), checked_now(), Server.protocol.in_(kinds.active_names())
     )
-    targets = {row.id: kinds.target_of(row) for row in db.session.execute(stmt)}
+    # Columns only: run on the session's connection, without the ORM's result machinery.
+    rows = db.session.connection().execute(stmt)
+    targets = {row.id: kinds.target_of(row) for row in rows}
     db.session.rollback()  # release the connection: probing takes a while
     return targets
