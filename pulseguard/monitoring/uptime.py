@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select
 
 from pulseguard.extensions import db
 from pulseguard.models import UptimeRollup
+from pulseguard.models.ids import ids_in
 from pulseguard.models.types import utcnow
 
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
@@ -31,9 +32,13 @@ def uptime_by_server(server_ids, now=None) -> dict[int, dict]:
     day = UptimeRollup.hour_start >= starts["24h"]
     columns.append(func.sum(case((day, UptimeRollup.response_time_sum_ms), else_=0)).label("rt"))
     columns.append(func.sum(case((day, UptimeRollup.response_count), else_=0)).label("rc"))
+    dialect = db.session.get_bind().dialect.name
     stmt = (
         select(*columns)
-        .where(UptimeRollup.server_id.in_(server_ids), UptimeRollup.hour_start >= starts["30d"])
+        .where(
+            ids_in(UptimeRollup.server_id, server_ids, dialect),
+            UptimeRollup.hour_start >= starts["30d"],
+        )
         .group_by(UptimeRollup.server_id)
     )
     result: dict[int, dict] = {
