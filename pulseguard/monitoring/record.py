@@ -26,6 +26,7 @@ from pulseguard.models import (
     ServerStatus,
     StatusChange,
 )
+from pulseguard.models.ids import ids_in
 from pulseguard.models.monitored import (
     in_window,
     is_active,
@@ -108,11 +109,13 @@ def _lock_statuses(server_ids) -> None:
     UPDATE takes anyway. (It cannot go on the state query: PostgreSQL refuses FOR UPDATE on the
     nullable side of its outer join.) SQLite has one writer at a time already.
     """
-    if db.session.connection().dialect.name != "postgresql":
+    db.session.flush()  # what the caller changed is written first, as session.execute would
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
         return
-    db.session.execute(
+    connection.execute(
         select(ServerStatus.id)
-        .where(ServerStatus.server_id.in_(server_ids))
+        .where(ids_in(ServerStatus.server_id, server_ids, "postgresql"))
         .order_by(ServerStatus.server_id)
         .with_for_update(key_share=True)
     ).all()
@@ -121,6 +124,8 @@ def _lock_statuses(server_ids) -> None:
 def _load_state(server_ids):
     """Return {server_id: mutable state} for the servers that still exist, their status locked."""
     _lock_statuses(server_ids)
+    # Columns only: run on the session's connection, without the ORM's result machinery.
+    connection = db.session.connection()
     stmt = (
         select(
             Server.id,
@@ -143,9 +148,9 @@ def _load_state(server_ids):
             ServerStatus.cert,
         )
         .outerjoin(ServerStatus, ServerStatus.server_id == Server.id)
-        .where(Server.id.in_(server_ids))
+        .where(ids_in(Server.id, server_ids, connection.dialect.name))
     )
-    state = {row.id: dict(row._mapping) for row in db.session.execute(stmt)}
+    state = {row.id: dict(row._mapping) for row in connection.execute(stmt)}
     missing = [sid for sid, s in state.items() if s["status_id"] is None]
     for sid in missing:  # a server created without its status row (not through the API)
         status = ServerStatus(server_id=sid)
