@@ -118,6 +118,8 @@ class Config:
     CHECK_DISPATCH_LIMIT = int(env("CHECK_DISPATCH_LIMIT", 20000))  # servers claimed per tick
     CHECK_JOB_TTL_S = int(env("CHECK_JOB_TTL_S", 60))  # a batch queued longer is dropped
     CHECK_MAX_PENDING = int(env("CHECK_MAX_PENDING", 20000))  # checks held per process
+    # The dispatcher claims nothing while the checks queue holds this many batches (0: no limit).
+    CHECK_QUEUE_MAX_JOBS = int(env("CHECK_QUEUE_MAX_JOBS", 20))
     CHECK_CA_BUNDLE = env("CHECK_CA_BUNDLE")  # CA file for HTTPS checks (default: certifi)
     # A worker's claims are leased (Redis); a lease not renewed for this long is taken over by
     # another worker, which runs those checks instead (0: no leases).

@@ -6,8 +6,16 @@ The next check is planned from the planned time, not from when the check ran, so
 drift. A server that was never scheduled or is overdue by more than its interval (e.g. every
 process was down) is checked at once, and its next checks are spread over its interval so that a
 restart does not leave every server checked in the same second forever.
+
+Back-pressure: while the `checks` queue already holds CHECK_QUEUE_MAX_JOBS batches (the workers
+are behind: each worker takes batches until it holds CHECK_MAX_PENDING checks), a tick claims
+nothing. The servers stay due and are claimed once the workers catch up. Before, every tick
+claimed the whole planned load: an overloaded worker set spent its CPU claiming and queueing
+checks that waited in the queue until they were dropped as stale (CHECK_JOB_TTL_S).
 """
 
+import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -19,7 +27,10 @@ from pulseguard.models import Server
 from pulseguard.models.monitored import checked_now
 from pulseguard.models.types import UTCDateTime, utcnow
 from pulseguard.queueing import CHECKS
-from pulseguard.queueing.enqueue import enqueue_many
+from pulseguard.queueing.enqueue import enqueue_many, queued
+
+log = logging.getLogger(__name__)
+_last_warned = [0.0]  # monotonic time of the last "workers are behind" warning
 
 Claim = tuple[int, datetime]  # (server id, planned time)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # stands for "never scheduled" in comparisons
@@ -132,6 +143,8 @@ def dispatch_due_checks(server_ids: list[int] | None = None) -> int:
     from pulseguard.jobs.checks import job_options, run_check_batch
 
     config = current_app.config
+    if server_ids is None and workers_behind(config):
+        return 0
     claims = claim_due(
         lookahead_s=config["CHECK_LOOKAHEAD_S"],
         limit=config["CHECK_DISPATCH_LIMIT"],
@@ -142,3 +155,20 @@ def dispatch_due_checks(server_ids: list[int] | None = None) -> int:
         payloads = batches(claims, config["CHECK_BATCH_SIZE"])
         enqueue_many(CHECKS, run_check_batch, [(p,) for p in payloads], **job_options(config))
     return len(claims)
+
+
+def workers_behind(config) -> bool:
+    """True when the checks queue holds CHECK_QUEUE_MAX_JOBS batches or more (warns each minute)."""
+    limit = config["CHECK_QUEUE_MAX_JOBS"]
+    waiting = queued(CHECKS) if limit > 0 else None
+    if waiting is None or waiting < limit:
+        return False
+    if time.monotonic() - _last_warned[0] >= 60:
+        _last_warned[0] = time.monotonic()
+        log.warning(
+            "The checks queue holds %d batches (CHECK_QUEUE_MAX_JOBS=%d): no new claims until "
+            "the workers catch up; checks run late. Add workers or CPU.",
+            waiting,
+            limit,
+        )
+    return True

@@ -39,6 +39,13 @@ def enqueue_many(queue_name: str, func: Callable, arg_lists: Iterable[tuple], **
         gevent.spawn(run_embedded, app, func, args, {})
 
 
+def queued(queue_name: str) -> int | None:
+    """How many jobs wait on the named RQ queue (one LLEN); None without Redis (embedded)."""
+    if not current_app.config.get("REDIS_URL"):
+        return None
+    return Queue(queue_name, connection=redis_connection()).count
+
+
 def enqueue_later(queue_name: str, delay_s: float, func, *args) -> None:
     """Run func(*args) on the named queue after delay_s seconds."""
     if current_app.config.get("REDIS_URL"):

@@ -44,6 +44,28 @@ def test_dispatch_enqueues_batches_that_a_worker_checks_and_records(
     assert {s["status"] for s in statuses} == {"up"}
 
 
+def test_dispatch_claims_nothing_while_the_workers_are_behind(
+    rq_app, redis_url, web, make_server, as_alice
+):
+    servers(make_server, web.port, 5)
+    rq_app.config.update(CHECK_BATCH_SIZE=2, CHECK_QUEUE_MAX_JOBS=3)
+    with rq_app.app_context():
+        assert dispatch_due_checks() == 5  # 3 batches queued: the limit
+    late = make_server(name="late", port=web.port, check_interval=30)["id"]
+    checks = Queue("checks", connection=Redis.from_url(redis_url))
+    with rq_app.app_context():
+        assert dispatch_due_checks() == 0  # no worker took a batch yet: nothing claimed
+        assert checks.count == 3
+        assert dispatch_due_checks([late]) == 1  # "check now" is not held back
+    work(rq_app)
+    mine = make_server(name="after", port=web.port, check_interval=30)["id"]
+    with rq_app.app_context():
+        assert dispatch_due_checks() == 1  # caught up: claims again
+    work(rq_app)
+    results = as_alice.get("/api/ping-results/").json
+    assert sorted(r["server"] for r in results if r["server"] in (late, mine)) == [late, mine]
+
+
 def test_scheduler_enqueues_the_dispatcher_which_the_worker_runs(
     rq_app, redis_url, web, make_server, as_alice
 ):
