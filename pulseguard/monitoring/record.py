@@ -78,7 +78,7 @@ def record_results(results: list[Result], once: bool = False) -> list[Recorded]:
         return []
     for attempt in range(1, 6):
         try:
-            checks, pings, ping_ids, change_ids, touched, notices = _write(results, once)
+            checks, pings, ping_ids, change_ids, touched, notices, uptime = _write(results, once)
             break
         except _ConflictError:
             log.info("Some of %d results were recorded meanwhile (%d)", len(results), attempt)
@@ -87,10 +87,10 @@ def record_results(results: list[Result], once: bool = False) -> list[Recorded]:
         return []
     if not pings:
         return []
-    # Outside the transaction: reading uptime and serialising events may yield to other greenlets.
-    uptime = uptime_by_server(sorted({p["server_id"] for p in pings}))
+    if uptime is None:  # SQLite: outside the transaction, which holds the database's write lock
+        uptime = uptime_by_server(sorted({p["server_id"] for p in pings}))
     opened_or_closed = incident_events(touched)
-    db.session.commit()  # end the read transaction, release the connection
+    db.session.commit()  # end the read transaction (if any), release the connection
     events, recorded = _events(checks, pings, ping_ids, uptime)
     events = opened_or_closed + events  # the incidents first: each check's pair stays last
     _after_commit(results, events, change_ids)
@@ -309,7 +309,7 @@ def _write(results, once=False):
         )
     if not pings:
         db.session.rollback()
-        return [], [], [], [], [], []
+        return [], [], [], [], [], [], None
     connection = db.session.connection()
     postgres = connection.dialect.name == "postgresql"
     ordered = sorted(statuses.values(), key=lambda s: s["id"])
@@ -340,10 +340,13 @@ def _write(results, once=False):
         bulk_pg.upsert_rollups(connection, rollups.rows())
     else:
         rollups.write(connection)
+    # PostgreSQL: the uptime (these results' counters included) read in this transaction saves
+    # one of its own after it (a pool checkout with its pre-ping, BEGIN, COMMIT: 3 round trips).
+    uptime = uptime_by_server(sorted(statuses)) if postgres else None
     db.session.commit()
     # Pages showing a changed status: soft, the copy serves other requests while one rebuilds it.
     pagecache.clear_servers({m.server_id for m in moves}, soft=True)
-    return checks, pings, ping_ids, change_ids, touched, notices
+    return checks, pings, ping_ids, change_ids, touched, notices, uptime
 
 
 def _recorded_now(server, outcome) -> bool:
