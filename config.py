@@ -121,9 +121,10 @@ class Config:
     # The dispatcher claims nothing while the checks queue holds this many batches (0: no limit).
     CHECK_QUEUE_MAX_JOBS = int(env("CHECK_QUEUE_MAX_JOBS", 20))
     CHECK_CA_BUNDLE = env("CHECK_CA_BUNDLE")  # CA file for HTTPS checks (default: certifi)
-    # A worker's claims are leased (Redis); a lease not renewed for this long is taken over by
-    # another worker, which runs those checks instead (0: no leases).
-    CHECK_LEASE_S = float(env("CHECK_LEASE_S", 3))
+    # A worker's claims are leased (Redis); a lease not renewed for this long (a native thread
+    # renews it every fifth of this) is taken over by another worker, which runs those checks
+    # instead (0: no leases).
+    CHECK_LEASE_S = float(env("CHECK_LEASE_S", 0.5))
     RECORD_BATCH_SIZE = int(env("RECORD_BATCH_SIZE", 200))  # results per recording transaction
     RECORD_DELAY_S = float(env("RECORD_DELAY_S", 0.25))  # longest wait to fill a batch
     DISPATCH_INTERVAL_S = float(env("DISPATCH_INTERVAL_S", 1))

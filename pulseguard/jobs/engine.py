@@ -3,17 +3,20 @@
 Check batch jobs hand their servers to the engine and return; probes start at their planned time and
 their results are recorded in batches by the process's one writer greenlet. Every process that runs
 check jobs (RQ worker, embedded web process, `flask start-scheduler` without Redis) has one engine.
-With Redis (and CHECK_LEASE_S > 0) the engine leases the claims it holds (jobs/leases.py): its
-keeper greenlet renews the lease and runs the claims of workers whose lease lapsed.
+With Redis (and CHECK_LEASE_S > 0) the engine leases the claims it holds (jobs/leases.py): a
+native thread renews the lease (jobs/heartbeat.py), and its keeper greenlet runs the claims of
+workers whose lease lapsed (jobs/takeover.py).
 """
 
 import logging
 import time
 
 import gevent
+from redis import Redis
 
 from pulseguard.checks.context import ProbeContext
 from pulseguard.checks.runner import Result, ScheduledRunner
+from pulseguard.jobs.heartbeat import Heartbeat
 from pulseguard.jobs.leases import Leases
 from pulseguard.jobs.takeover import keep_leases
 from pulseguard.jobs.targets import load_targets
@@ -42,9 +45,13 @@ class CheckEngine:
         self.max_pending = config["CHECK_MAX_PENDING"]
         self.leases: Leases | None = None
         self.keeper: gevent.Greenlet | None = None
+        self.heartbeat: Heartbeat | None = None
         if config.get("REDIS_URL") and config.get("CHECK_LEASE_S", 0) > 0:
-            self.leases = Leases(redis_connection(config["REDIS_URL"]), config["CHECK_LEASE_S"])
-            self.keeper = gevent.spawn(keep_leases, app, self, self.leases)
+            url, lease_s = config["REDIS_URL"], config["CHECK_LEASE_S"]
+            beat = Redis.from_url(url, socket_connect_timeout=lease_s, socket_timeout=lease_s)
+            self.leases = Leases(redis_connection(url), lease_s, heartbeat_connection=beat)
+            self.heartbeat = Heartbeat(self.leases, lease_s / 5)
+            self.keeper = gevent.spawn(keep_leases, app, self, self.leases, self.heartbeat)
             log.info("Check lease %s (CHECK_LEASE_S=%s)", self.leases.worker, self.leases.lease_s)
 
     def submit(self, claims: list[tuple[int, float | None]]) -> int:
@@ -75,6 +82,8 @@ class CheckEngine:
         """Stop the keeper and end the lease (what was not drained is left to the others)."""
         if self.keeper is not None:
             self.keeper.kill()
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
         if self.leases is not None:
             self.leases.resign(keep_claims=not drained)
 

@@ -2,17 +2,22 @@
 
 A claim is (server id, planned time): the dispatcher made it, a check batch job handed it to one
 worker's engine. Before probing, the worker records its claims in its lease (a Redis hash, one
-round trip per batch job) and it renews the lease (a key with a TTL of CHECK_LEASE_S) every third
-of that; a claim leaves the lease once its result is recorded. When a worker's lease key has
-expired (SIGKILL, host lost, link down), another worker takes its claims over and runs them.
+round trip per batch job); a claim leaves the lease once its result is recorded. The lease is
+alive while its key exists: a key with a TTL of CHECK_LEASE_S, renewed every fifth of that by a
+native thread (jobs/heartbeat.py), which neither a busy event loop nor a long recording can
+starve. When a worker's key has expired (SIGKILL, host lost, link down), another worker takes its
+claims over and runs them: every worker asks Redis for lapsed leases every fifth of the lease
+(one script call), so a dead worker's claims start about 1.2 leases after its last renewal.
 
 The take-over is a compare-and-set (one Lua script): it moves the claims only while the owner's
 lease key is absent, into the taker's own lease, so exactly one worker gets them and a taker that
-dies too hands them on. A worker never takes over its own lease, and takes over nothing until
-its own renewals have gone through for a whole lease period (a worker cut off from Redis sees
-every lease lapse, its own included). A claim that was recorded before its owner died, or that
-both run (a stalled owner that resumes), is recorded once: recording is a compare-and-set on the
-server's last planned time (monitoring/record.py).
+dies too hands them on. A worker never takes over its own lease. A worker cut off from Redis sees
+every lease lapse, its own included: once its renewals go through again, it takes over only the
+leases it has seen alive since then (their owner renewed after Redis came back, then stopped),
+and the others only after RECONNECT_HOLDOFF_S (time for every live worker to renew again). A
+claim recorded before its owner died, or that both run (a stalled owner that resumes), is
+recorded once: recording is a compare-and-set on the server's last planned time
+(monitoring/record.py).
 """
 
 import logging
@@ -20,11 +25,12 @@ import time
 import uuid
 
 from redis import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 log = logging.getLogger(__name__)
 PREFIX = "pulseguard:lease"
 WORKERS = f"{PREFIX}:workers"  # ids of the workers that hold or held a lease
+RECONNECT_HOLDOFF_S = 5.0  # > a heartbeat's socket timeout and retry after an outage
 
 Claim = tuple[int, float]  # (server id, planned unix time)
 
@@ -35,6 +41,17 @@ for i = 1, #claims, 2 do redis.call('hset', KEYS[3], claims[i], claims[i + 1]) e
 redis.call('del', KEYS[2])
 redis.call('srem', KEYS[4], ARGV[1])
 return claims
+"""
+
+# Every lease's state in one round trip: worker id, 1 (alive) or 0 (lapsed), for each worker.
+# The alive keys are named from ARGV (not KEYS): the set of workers is known only inside.
+STATES = """
+local out = {}
+for _, worker in ipairs(redis.call('smembers', KEYS[1])) do
+  out[#out + 1] = worker
+  out[#out + 1] = redis.call('exists', ARGV[1] .. worker)
+end
+return out
 """
 
 
@@ -57,17 +74,34 @@ def parse(name: bytes | str) -> Claim:
     return int(sid), float(planned)
 
 
-class Leases:
-    """This worker's lease: hold claims, release them once recorded, renew, take over others'."""
+def text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
-    def __init__(self, connection: Redis, lease_s: float, worker: str | None = None):
+
+class Leases:
+    """This worker's lease: hold claims, release them once recorded, renew, take over others'.
+
+    `connection` serves the engine's greenlets; `heartbeat_connection` only the heartbeat
+    thread (a client is not shared between threads), with a socket timeout of about a lease.
+    """
+
+    def __init__(
+        self,
+        connection: Redis,
+        lease_s: float,
+        worker: str | None = None,
+        heartbeat_connection: Redis | None = None,
+    ):
         self.redis, self.lease_s = connection, lease_s
+        self.beat_redis = heartbeat_connection or connection
         self.worker = worker or uuid.uuid4().hex
         self.alive, self.claims = alive_key(self.worker), claims_key(self.worker)
         self.done: set[str] = set()
         self.connected_since: float | None = None  # renewals unbroken since (monotonic)
         self.last_renewal = 0.0
+        self.seen_alive: dict[str, float] = {}  # other worker -> when last seen alive
         self._take_over = connection.register_script(TAKE_OVER)
+        self._states = connection.register_script(STATES)
 
     def hold(self, claims: list[Claim]) -> None:
         """Put claims in this worker's lease before they are probed (one round trip)."""
@@ -83,51 +117,86 @@ class Leases:
             log.warning("Could not lease %d claims (%s)", len(claims), error)
 
     def release(self, claims: list[Claim]) -> None:
-        """Mark claims recorded (or dropped); they leave the lease at the next renewal."""
+        """Mark claims recorded (or dropped); they leave the lease at the next keeper tick."""
         self.done.update(field(c) for c in claims)
 
     def renew(self) -> bool:
-        """Renew the lease and drop the recorded claims from it; False when Redis is away."""
-        done = list(self.done)
+        """Renew the lease (the heartbeat thread); False when Redis is away."""
         try:
-            pipe = self.redis.pipeline(transaction=False)
+            pipe = self.beat_redis.pipeline(transaction=False)
             pipe.set(self.alive, "1", px=self._ttl())
             pipe.sadd(WORKERS, self.worker)
-            if done:
-                pipe.hdel(self.claims, *done)
             pipe.execute()
         except RedisError as error:
             log.warning("Could not renew the check lease (%s)", error)
             self.connected_since = None
             return False
-        self.done.difference_update(done)
         now = time.monotonic()
         if self.connected_since is None or now - self.last_renewal > self.lease_s:
             self.connected_since = now
         self.last_renewal = now
         return True
 
-    def take_over(self) -> list[Claim]:
-        """Take over the claims of every other worker whose lease lapsed; return them."""
+    def connected(self) -> bool:
+        """Whether this worker's own lease has been renewed within the lease."""
         since = self.connected_since
-        if since is None or time.monotonic() - since < self.lease_s:
-            return []  # this worker may have been cut off itself: let the others renew first
-        taken: list[Claim] = []
+        return since is not None and time.monotonic() - self.last_renewal < self.lease_s
+
+    def lapsed(self) -> list[str]:
+        """Drop the recorded claims; return the other workers whose lease lapsed (one round trip).
+
+        Only those this worker may take over: it must be connected itself, and a lease it has not
+        seen alive since its renewals resumed counts only after RECONNECT_HOLDOFF_S.
+        """
+        if not self.connected():
+            return []
+        done = list(self.done)
         try:
-            for raw in self.redis.smembers(WORKERS):
-                other = raw.decode() if isinstance(raw, bytes) else raw
-                if other == self.worker or self.redis.exists(alive_key(other)):
-                    continue
-                keys = [alive_key(other), claims_key(other), self.claims, WORKERS]
-                flat = self._take_over(keys=keys, args=[other])
-                claims = [parse(flat[i]) for i in range(0, len(flat), 2)]
-                if claims:
-                    log.warning(
-                        "Took over %d claims of worker %s (its lease lapsed)", len(claims), other
-                    )
-                taken += claims
+            try:
+                flat = self._drop_and_read_states(done)
+            except NoScriptError:  # Redis restarted (or flushed its scripts): load it again
+                self.redis.script_load(STATES)
+                flat = self._drop_and_read_states(done)
         except RedisError as error:
             log.warning("Could not look for lapsed leases (%s)", error)
+            return []
+        self.done.difference_update(done)
+        now, since = time.monotonic(), self.connected_since or time.monotonic()
+        out = []
+        for i in range(0, len(flat), 2):
+            other = text(flat[i])
+            if other == self.worker:
+                continue
+            if int(flat[i + 1]):
+                self.seen_alive[other] = now
+            elif self.seen_alive.get(other, 0.0) >= since or now - since >= RECONNECT_HOLDOFF_S:
+                out.append(other)
+        return out
+
+    def _drop_and_read_states(self, done: list[str]) -> list:
+        pipe = self.redis.pipeline(transaction=False)
+        if done:
+            pipe.hdel(self.claims, *done)
+        pipe.evalsha(self._states.sha, 1, WORKERS, f"{PREFIX}:alive:")
+        return pipe.execute()[-1]
+
+    def take_over(self, lapsed: list[str]) -> list[Claim]:
+        """Take over the claims of these lapsed workers (each a compare-and-set); return them."""
+        taken: list[Claim] = []
+        for other in lapsed:
+            keys = [alive_key(other), claims_key(other), self.claims, WORKERS]
+            try:
+                flat = self._take_over(keys=keys, args=[other])
+            except RedisError as error:
+                log.warning("Could not take over the lease of %s (%s)", other, error)
+                continue
+            self.seen_alive.pop(other, None)
+            claims = [parse(flat[i]) for i in range(0, len(flat), 2)]
+            if claims:
+                log.warning(
+                    "Took over %d claims of worker %s (its lease lapsed)", len(claims), other
+                )
+            taken += claims
         return taken
 
     def resign(self, keep_claims: bool) -> None:

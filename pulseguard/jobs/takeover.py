@@ -1,9 +1,10 @@
-"""The lease keeper of a check engine: renews its lease and runs the claims of lapsed ones.
+"""The lease keeper of a check engine: runs the claims of lapsed leases.
 
-One greenlet per engine (with Redis and CHECK_LEASE_S > 0), ticking every third of the lease:
-renew this worker's lease (dropping the claims recorded since the last tick), then take over the
-claims of workers whose lease lapsed and submit them to this engine, at their planned time or at
-once when that is past. A claim run late must not make a double check (two probes of one server
+One greenlet per engine (with Redis and CHECK_LEASE_S > 0), ticking every fifth of the lease
+(the heartbeat thread renews the lease itself, jobs/heartbeat.py): drop the claims recorded since
+the last tick from this worker's lease and ask which other leases lapsed (one round trip), then
+take over their claims and submit them to this engine, at their planned time or at once when
+that is past. A claim run late must not make a double check (two probes of one server
 in a moment, both recorded): the dead worker often held the server's next claim as well (the
 dispatcher claims CHECK_LOOKAHEAD_S ahead), or another worker holds it. So, per server:
 
@@ -22,6 +23,7 @@ import gevent
 from sqlalchemy import select
 
 from pulseguard.extensions import db
+from pulseguard.jobs.heartbeat import Heartbeat
 from pulseguard.jobs.leases import Claim, Leases
 from pulseguard.models import Server
 
@@ -29,13 +31,14 @@ log = logging.getLogger(__name__)
 TAKEOVER_MAX_AGE_S = 60.0
 
 
-def keep_leases(app, engine, leases: Leases) -> None:
-    """Renew and take over forever (killed with the engine)."""
-    pause = max(0.1, leases.lease_s / 3)
+def keep_leases(app, engine, leases: Leases, heartbeat: Heartbeat) -> None:
+    """Take over forever (killed with the engine)."""
+    pause = max(0.02, leases.lease_s / 5)
     while True:
+        heartbeat.beat()
         try:
-            leases.renew()
-            claims = leases.take_over()
+            lapsed = leases.lapsed()
+            claims = leases.take_over(lapsed) if lapsed else []
             if claims:
                 with app.app_context():
                     try:
