@@ -1,7 +1,8 @@
 """The periodic jobs and the rq-scheduler process that enqueues them (`flask start-scheduler`).
 
-Only one scheduler is effective at a time: each holds a leader lock in Redis, renewed on every poll;
-others wait as standbys and take over when the leader's lock expires. Registering the jobs is
+Only one scheduler is effective at a time: each holds a leader lock in Redis (TTL 3 polls), renewed
+on every poll; others wait as standbys, look for it every 100 ms and take over when the leader's
+lock expires. Registering the jobs is
 idempotent (fixed job ids), so starting a second scheduler never duplicates them.
 
 The process is small: `flask start-scheduler` replaces itself with `python -m
@@ -29,6 +30,7 @@ log = logging.getLogger("pulseguard.jobs.scheduler")  # also when run as __main_
 LEADER_KEY = "pulseguard:scheduler:leader"
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
 PERIODIC_CHECK_ID = "pulseguard-dispatch"  # if this one is missing, Redis lost the schedule
+STANDBY_POLL_S = 0.1  # a standby looks for a lapsed leader lock this often
 
 
 def periodic_jobs(config) -> list[tuple[str, str, int]]:
@@ -99,10 +101,21 @@ class LeaderScheduler(Scheduler):
         return super().enqueue_jobs()
 
     def lock_ttl(self) -> int:
-        return max(5, int(self._interval * 5))
+        return max(3, int(self._interval * 3))
 
     def acquire_lock(self) -> bool:
-        """Become or stay the leader; False while another scheduler leads."""
+        """Become or stay the leader; False while another scheduler leads.
+
+        A standby looks again every STANDBY_POLL_S until its next poll is due, so that it leads
+        within that of the lock's expiry: the dispatcher's lookahead (CHECK_LOOKAHEAD_S, 4 s)
+        then covers the lock's TTL (3 s) and the checks due meanwhile start on time.
+        """
+        deadline = time.monotonic() + self._interval * 0.9
+        while not self._take_lock() and time.monotonic() + STANDBY_POLL_S < deadline:
+            time.sleep(STANDBY_POLL_S)
+        return self.leading
+
+    def _take_lock(self) -> bool:
         conn, ttl = self.connection, self.lock_ttl()
         if conn.set(LEADER_KEY, self.token, nx=True, ex=ttl):
             if not self.leading:
