@@ -181,6 +181,11 @@ class HostsBench(Bench):
             target.wait(30)
             figures = self.report(first, last, rss_samples)
             figures["by_worker_host"] = self.by_host(cpu0, cpu1)
+            # A live worker must keep its claims: with no fault, none is taken over.
+            figures["claims_taken_over"] = self.log_count(r"Took over (\d+) claims")
+            figures["lease_renewals_over_half_a_lease_apart"] = self.log_count(
+                r"Check lease renewed ()"
+            )
             if args.fault:
                 figures["fault"] = self.fault_figures(first["time"], last["time"])
             return figures
@@ -257,7 +262,10 @@ class HostsBench(Bench):
             "checks_missed": target["missed"],
             "checks_late_over_1s": target["late"],
             "worst_delay_s": target["worst_delay_s"],
+            "checks_late_over_1s_probed_on_time_before": target["late_in_a_slot_run_twice"],
             "checks_probed_twice_at_target": target["twice"],
+            "results_late_over_1s": recorded["late"],
+            "results_worst_delay_s": recorded["worst_delay_s"],
             "results_recorded_twice": recorded["twice"],
             "results_missing": recorded["missed"],
             "claims_taken_over": self.log_count(r"Took over (\d+) claims"),
@@ -288,13 +296,14 @@ class HostsBench(Bench):
         for host in self.workers:
             log = self.tmp / f"{host}.log"
             if log.exists():
-                total += sum(int(n) for n in re.findall(pattern, log.read_text(errors="replace")))
+                found = re.findall(pattern, log.read_text(errors="replace"))
+                total += sum(int(n or 1) for n in found)  # an empty group counts each line once
         return total
 
 
 def grid_figures(servers: list[list[float]], interval: float) -> dict:
     """Checks missed, run twice and late on each server's interval grid (see fault_figures)."""
-    missed, servers_missing, twice, late, worst = 0, 0, 0, 0, 0.0
+    missed, servers_missing, twice, late, worst, late_again = 0, 0, 0, 0, 0.0, 0
     for times in servers:
         if len(times) < 2:
             continue
@@ -309,12 +318,14 @@ def grid_figures(servers: list[list[float]], interval: float) -> dict:
             if delay > 1.0:
                 late += 1
                 worst = max(worst, delay)
+                late_again += slots[round((t - anchor) / interval)] > 1
     return {
         "missed": missed,
         "servers_missing": servers_missing,
         "twice": twice,
         "late": late,
         "worst_delay_s": round(worst, 2),
+        "late_in_a_slot_run_twice": late_again,  # at the target: a probe whose result was lost
     }
 
 
