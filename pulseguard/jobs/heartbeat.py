@@ -34,10 +34,13 @@ class Heartbeat:
         last = time.monotonic()
         while not self.stopped:
             now = time.monotonic()
-            if now - self.loop_tick < HUB_STALL_S and self.leases.renew():
-                if now - last > self.leases.lease_s / 2:
-                    log.warning("Check lease renewed %.2f s after the last renewal", now - last)
-                last = now
+            try:
+                if now - self.loop_tick < HUB_STALL_S and self.leases.renew():
+                    if now - last > self.leases.lease_s / 2:
+                        log.warning("Check lease renewed %.2f s after the last one", now - last)
+                    last = now
+            except Exception:  # noqa: BLE001 - the thread must outlive a bad beat
+                log.exception("The check lease's heartbeat failed")
             time.sleep(max(0.0, self.every_s - (time.monotonic() - now)))
 
     def beat(self) -> None:
