@@ -91,6 +91,10 @@ def test_checks_resume_after_redis_restarts(stack, target):
     assert stream.ended_cleanly is None  # still open
     assert recorded - stream.ping_ids == set()
     stream.close()
+    # Every lease lapsed while Redis was away and both workers lived: once back, neither took
+    # the other's claims over (each waits 5 s for leases it has not seen renewed since).
+    settle(max(0.0, 5.5 - (now() - restarted).total_seconds()))
+    assert "Took over" not in stack.log("worker1") + stack.log("worker2")
 
 
 def test_checks_resume_after_redis_loses_its_data(stack, target):
