@@ -128,7 +128,8 @@ class Leases:
             pipe.sadd(WORKERS, self.worker)
             pipe.execute()
         except RedisError as error:
-            log.warning("Could not renew the check lease (%s)", error)
+            if self.connected_since is not None:  # once per outage, not every beat
+                log.warning("Could not renew the check lease (%s)", error)
             self.connected_since = None
             return False
         now = time.monotonic()
