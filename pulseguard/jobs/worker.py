@@ -3,6 +3,7 @@
 import logging
 import signal
 import time
+from contextlib import contextmanager
 
 import gevent
 import greenlet
@@ -73,23 +74,17 @@ class PulseGuardWorker(SimpleWorker):
     # to the dequeue, which retries until Redis answers.
 
     def heartbeat(self, timeout=None, pipeline=None):
-        try:
+        with redis_may_go("the heartbeat"):
             super().heartbeat(timeout, pipeline)
             self._publish_capabilities(pipeline=pipeline)
-        except RedisError as error:
-            redis_lost("the heartbeat", error)
 
     def check_for_suspension(self, burst):
-        try:
+        with redis_may_go("the suspension check"):
             super().check_for_suspension(burst)
-        except RedisError as error:
-            redis_lost("the suspension check", error)
 
     def run_maintenance_tasks(self):
-        try:
+        with redis_may_go("RQ's maintenance"):
             super().run_maintenance_tasks()
-        except RedisError as error:
-            redis_lost("RQ's maintenance", error)
 
     def register_death(self):
         if self._runs_checks():
@@ -97,10 +92,8 @@ class PulseGuardWorker(SimpleWorker):
                 capabilities.withdraw(self.connection, self.name)
             except Exception:  # noqa: BLE001 - it expires by itself
                 log.warning("Could not withdraw this worker's capabilities", exc_info=True)
-        try:
+        with redis_may_go("registering this worker's exit"):  # its key expires by itself
             super().register_death()
-        except RedisError as error:  # exiting anyway: its key expires by itself
-            redis_lost("registering this worker's exit", error)
 
     def _runs_checks(self) -> bool:
         return CHECKS in self.queue_names()
@@ -140,11 +133,9 @@ class PulseGuardWorker(SimpleWorker):
 
     def execute_job(self, job, queue):
         with self.app.app_context():
-            try:
+            with redis_may_go(f"finishing job {job.id}"):  # the job ran; RQ records its end
                 return super().execute_job(job, queue)
-            except RedisError as error:  # the job ran; RQ could not record its end
-                redis_lost(f"finishing job {job.id}", error)
-                return None
+            return None
 
     def drain(self, timeout: float = 15.0) -> None:
         """Let scheduled probes finish and be recorded before the process exits."""
@@ -158,8 +149,13 @@ class PulseGuardWorker(SimpleWorker):
             log.warning("Exiting with notification deliveries still running")
 
 
-def redis_lost(step: str, error: Exception) -> None:
-    log.warning("Redis lost during %s (%s): the worker waits for it and carries on", step, error)
+@contextmanager
+def redis_may_go(step: str):
+    """Log a Redis error raised by this step and carry on (the dequeue waits for Redis)."""
+    try:
+        yield
+    except RedisError as error:
+        log.warning("Redis lost during %s (%s): the worker waits for it and goes on", step, error)
 
 
 __all__ = ["GeventDeathPenalty", "JobTimeoutException", "PulseGuardWorker"]
